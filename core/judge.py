@@ -1,0 +1,137 @@
+"""The build-trap judgement: risk flags, justifications (claimed or proven) and one verdict per project.
+
+Every rule reads one project's own inputs and priced terms, never another row's, so adding a project
+to a roadmap never changes another project's verdict.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel
+
+from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS
+from core.vocab import vocab
+
+VERDICTS = ("kill", "prove", "keep", "ok")
+
+EVIDENCE = {
+    "eval": "a rigorous evaluation showing FM + RAG falls short (eval_gap_verified)",
+    "baseline": "a measured FM + RAG baseline (rag_baseline_tried)",
+    "volume": "a cost case where the custom path beats FM + RAG at the stated volume (today it does not)",
+    "latency": "an FM + RAG baseline measured against the latency target (rag_baseline_tried)",
+    "regulation": "the regulation that requires control of the model (regulation)",
+}
+
+
+@lru_cache(maxsize=1)
+def reasons() -> dict[str, Any]:
+    """The essay's reasons in our words, per flag, justification and verdict."""
+    return yaml.safe_load((DATA_DIR / "reasons.yaml").read_text(encoding="utf-8"))
+
+
+def _bool(s: pd.Series) -> np.ndarray:
+    return s.fillna(False).to_numpy(dtype=bool)
+
+
+def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+    """Flags, justifications, score, verdict, recommendation and evidence for every project."""
+    a = cfg
+    h = float(a.horizon_years)
+    custom = projects["approach"].isin(vocab().custom).to_numpy()
+    scratch = (projects["approach"] == "from_scratch").to_numpy()
+    examples = projects["training_examples"].to_numpy(dtype="float64")
+    target = np.where(scratch, a.data_min_examples_from_scratch, a.data_min_examples_fine_tune)
+    quality = projects["data_quality"].fillna("").to_numpy(dtype=object)
+    coverage = projects["fm_coverage"].fillna("").to_numpy(dtype=object)
+    months = projects["build_months"].fillna(a.custom_build_months).to_numpy(dtype="float64")
+    ops = projects["ops_budget_usd_per_year"].to_numpy(dtype="float64")
+    value = projects["expected_annual_value_usd"].to_numpy(dtype="float64")
+    calls = projects["daily_calls"].to_numpy(dtype="float64")
+    latency = projects["latency_target_ms"].to_numpy(dtype="float64")
+    people = terms["ml_people_cost_usd"].to_numpy(dtype="float64")
+    upkeep = terms["custom_maintenance_usd_per_year"].to_numpy(dtype="float64")
+    savings = terms["projected_savings_usd"].to_numpy(dtype="float64")
+    eval_gap = _bool(projects["eval_gap_verified"])
+    rag_tried = _bool(projects["rag_baseline_tried"])
+    regulated = _bool(projects["regulatory_control"])
+    named = projects["regulation"].fillna("").str.strip().ne("").to_numpy()
+
+    with np.errstate(invalid="ignore"):
+        flags = {
+            "data": np.isnan(examples) | (examples < target) | (quality == "low"),
+            "treadmill": (months >= a.treadmill_months) | (coverage == "good"),
+            "maintenance": np.isnan(ops) | (ops < a.maintenance_budget_ratio * upkeep),
+            "talent": (people >= a.talent_cost_usd) | (~np.isnan(value) & (people > a.talent_value_ratio * value * h)),
+        }
+        volume_claim = calls >= a.scale_daily_calls
+        latency_claim = latency <= a.scale_latency_ms
+    domain_proven = eval_gap & rag_tried
+    proven = {
+        "domain": domain_proven,
+        "scale": (volume_claim & (savings < 0)) | (latency_claim & rag_tried),
+        "regulatory": regulated & named,
+    }
+    claimed = {
+        "domain": np.isin(coverage, ["none", "poor"]) | domain_proven,
+        "scale": volume_claim | latency_claim,
+        "regulatory": regulated,
+    }
+    out = pd.DataFrame(index=projects.index)
+    out["custom"] = custom
+    for f in FLAGS:
+        out[f"flag_{f}"] = flags[f] & custom
+    for j in JUSTIFICATIONS:
+        out[f"claimed_{j}"] = claimed[j] & custom
+        out[f"proven_{j}"] = proven[j] & custom
+    any_proven = np.logical_or.reduce([out[f"proven_{j}"].to_numpy() for j in JUSTIFICATIONS])
+    any_claimed = np.logical_or.reduce([out[f"claimed_{j}"].to_numpy() for j in JUSTIFICATIONS])
+    out["verdict"] = np.select([~custom, any_proven, any_claimed], ["ok", "keep", "prove"], default="kill")
+
+    weights = np.array([getattr(a, f"weight_{f}") for f in FLAGS], dtype="float64")
+    fired = np.column_stack([out[f"flag_{f}"].to_numpy() for f in FLAGS])
+    # Scaled so the score stays 0-100 when someone edits a weight; equal to the plain sum at the defaults.
+    out["build_trap_score"] = np.rint(fired @ weights * 100.0 / weights.sum()).astype("int64")
+
+    out["flags"] = _join(out, "flag_", FLAGS)
+    out["justifications_claimed"] = _join(out, "claimed_", JUSTIFICATIONS)
+    out["justifications_proven"] = _join(out, "proven_", JUSTIFICATIONS)
+
+    is_prove = out["verdict"].to_numpy() == "prove"
+    needs = {
+        "eval": is_prove & out["claimed_domain"].to_numpy() & ~eval_gap,
+        "baseline": is_prove & out["claimed_domain"].to_numpy() & ~rag_tried,
+        "volume": is_prove & volume_claim & ~proven["scale"],
+        "latency": is_prove & latency_claim & ~rag_tried & ~out["claimed_domain"].to_numpy(),
+        "regulation": is_prove & regulated & ~named,
+    }
+    evidence = pd.Series("", index=projects.index, dtype="str")
+    for key, mask in needs.items():
+        evidence = evidence + np.where(mask, EVIDENCE[key] + "; ", "")
+    out["evidence_needed"] = evidence.str.removesuffix("; ")
+
+    tier = projects["api_tier"].fillna(a.default_api_tier).astype("str")
+    model = "FM API + RAG on a " + tier + "-tier model"
+    keep_text = np.where(
+        out["flag_maintenance"].to_numpy(),
+        "Keep the custom model, and budget its maintenance",
+        "Keep the custom model; re-test it against each new base model",
+    )
+    out["recommendation"] = np.select(
+        [out["verdict"] == "ok", out["verdict"] == "keep", out["verdict"] == "prove"],
+        ["Recommended path; no change", keep_text,
+         "Pause the custom build until the evidence exists; meanwhile run " + model],
+        default="Rescope to " + model,
+    )
+    return out
+
+
+def _join(frame: pd.DataFrame, prefix: str, names: tuple[str, ...]) -> pd.Series:
+    text = pd.Series("", index=frame.index, dtype="str")
+    for name in names:
+        text = text + np.where(frame[f"{prefix}{name}"].to_numpy(), name + ";", "")
+    return text.str.removesuffix(";")

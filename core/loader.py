@@ -1,0 +1,470 @@
+"""Reads a roadmap file (CSV in any common dialect, or XLSX) into canonical, typed project rows.
+
+Every input row ends up either in `Roadmap.projects` or in `report.rejected` with its reason.
+Files that are not a table at all raise `RoadmapError` with one sentence for the user.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from core.parsing import parse_approach, parse_bool, parse_enum, parse_number
+from core.vocab import normalize_header, vocab
+
+HEADER_SCAN_ROWS = 30
+DELIMITERS = (",", ";", "\t", "|")
+REJECT_COLUMNS = ["row", "column", "value", "reason"]
+_TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ", re.IGNORECASE)
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word file; save it as .xlsx or CSV",
+    b"\x1f\x8b": "a gzip archive",
+    b"PK\x03\x04": None,  # zip container: XLSX, or some other zip
+}
+
+
+class RoadmapError(ValueError):
+    """The file cannot be read as a roadmap. The message is one sentence for the user."""
+
+    def __init__(self, message: str, headers: list[str] | None = None):
+        super().__init__(message)
+        self.headers = headers or []
+
+
+@dataclass
+class LoadReport:
+    """What the loader did: the mapping used, rejected rows and reasons, duplicates, warnings."""
+
+    source: str
+    mapping: dict[str, str]
+    unrecognized: list[str]
+    header_row: int
+    rows_read: int
+    rejected: pd.DataFrame
+    warnings: pd.DataFrame
+    duplicates: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+
+    @property
+    def scored_rows(self) -> int:
+        return self.rows_read - len(self.rejected)
+
+
+@dataclass
+class Roadmap:
+    projects: pd.DataFrame
+    report: LoadReport
+
+
+def _read_source(source: str | Path | bytes | IO[bytes]) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, "upload"
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), path.name
+        except FileNotFoundError:
+            raise RoadmapError(f"There is no file at {path}.") from None
+        except IsADirectoryError:
+            raise RoadmapError(f"{path} is a folder, not a roadmap file.") from None
+        except OSError as exc:
+            raise RoadmapError(f"Cannot read {path}: {exc.strerror}.") from None
+    return source.read(), getattr(source, "name", "upload")
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise RoadmapError("The file says it is UTF-16 text but cannot be decoded as such.") from None
+    head = data[:4096]
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: every other byte of ASCII text is NUL.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > 0.4 * (len(head) / 2) and min(even, odd) < 0.05 * (len(head) / 2):
+            enc = "utf-16-le" if odd > even else "utf-16-be"
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                pass
+        raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1"), (
+            "cp1252" if _cp1252_ok(data) else "latin-1"
+        )
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff_delimiter(text: str) -> str:
+    # csv.Sniffer guesses badly on short files with title rows and money like "1,200";
+    # a count of each candidate that is consistent across lines is more reliable here.
+    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    best, best_score = ",", (-1, -1)
+    for d in DELIMITERS:
+        counts = [_count_outside_quotes(ln, d) for ln in lines]
+        nonzero = [c for c in counts if c > 0]
+        if not nonzero:
+            continue
+        mode = max(set(nonzero), key=nonzero.count)
+        score = (nonzero.count(mode), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _count_outside_quotes(line: str, delim: str) -> int:
+    return sum(1 for i, part in enumerate(line.split('"')) if i % 2 == 0 for _ in range(part.count(delim)))
+
+
+def _read_csv_text(text: str, delim: str) -> pd.DataFrame:
+    width = max((_count_outside_quotes(ln, delim) for ln in text.splitlines()[:200]), default=0) + 1
+    for _ in range(5):
+        try:
+            return pd.read_csv(
+                io.StringIO(text), sep=delim, header=None, names=range(width), dtype="str",
+                keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+                quotechar='"', index_col=False,
+            )
+        except pd.errors.ParserError as exc:
+            # A later row is wider than the first 200: widen and read again.
+            m = re.search(r"saw (\d+)", str(exc))
+            if not m:
+                break
+            width = int(m.group(1))
+        except pd.errors.EmptyDataError:
+            raise RoadmapError("The file is empty.") from None
+    raise RoadmapError("The file could not be split into rows and columns; check that it is a CSV export.")
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
+    from openpyxl import load_workbook  # lazy: only XLSX inputs pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise RoadmapError(f"This zip file is not a readable XLSX workbook ({type(exc).__name__}).") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on corrupt zips
+        raise RoadmapError(f"This file could not be opened as an XLSX workbook ({type(exc).__name__}).") from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            ws = _best_sheet(wb)
+        elif sheet in names:
+            ws = wb[sheet]
+        else:
+            raise RoadmapError(f"The workbook has no sheet named '{sheet}'; its sheets are: {', '.join(names)}.")
+        rows = [["" if v is None else _cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        title = ws.title
+    finally:
+        wb.close()
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
+    return frame, title
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10]
+    return str(v)
+
+
+def _best_sheet(wb) -> object:
+    # The first sheet whose top rows hold a recognizable header; else the first sheet.
+    for ws in wb.worksheets:
+        head = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+        if _find_header(head, {})[0] is not None:
+            return ws
+    return wb.worksheets[0]
+
+
+def _header_map(headers: list[str], overrides: dict[str, str]) -> dict[int, str]:
+    """Column position -> canonical name; the first header that claims a column wins."""
+    index = vocab().header_index
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    for pos, h in enumerate(headers):
+        if h in overrides:
+            target = overrides[h]
+        else:
+            target = index.get(normalize_header(h), "")
+        if target and target in vocab().columns and target not in taken:
+            out[pos] = target
+            taken.add(target)
+    return out
+
+
+def _find_header(rows: list[list[str]], overrides: dict[str, str]) -> tuple[int | None, dict[int, str]]:
+    best: tuple[int | None, dict[int, str]] = (None, {})
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = _header_map([str(c).strip() for c in row], overrides)
+        names = set(mapping.values())
+        if not names & {"project", "approach"}:
+            continue
+        if len(mapping) > len(best[1]) and (len(mapping) >= 2 or len(rows) == 1):
+            best = (i, mapping)
+    return best
+
+
+def load_roadmap(
+    source: str | Path | bytes | IO[bytes],
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Roadmap:
+    """Load a roadmap file. `mapping` overrides the inferred header -> canonical column mapping
+    (map a header to "" to keep it as an unrecognized column)."""
+    data, source_name = _read_source(source)
+    source_name = name or source_name
+    overrides = dict(mapping or {})
+    if not data.strip():
+        raise RoadmapError("The file is empty.")
+    encoding = delim = sheet_title = ""
+    kind = _sniff_kind(data, source_name)
+    if kind == "xlsx":
+        raw, sheet_title = _read_xlsx(data, sheet)
+    else:
+        text, encoding = _decode(data)
+        if _looks_binary(text):
+            raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
+        delim = _sniff_delimiter(text)
+        raw = _read_csv_text(text, delim)
+    if raw.empty:
+        raise RoadmapError("The file has no rows.")
+    head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
+    header_pos, colmap = _find_header(head, overrides)
+    if header_pos is None:
+        first = [str(c).strip() for c in head[0] if str(c).strip()]
+        raise RoadmapError(
+            "No column looks like a project name or an approach; "
+            f"the first row reads: {', '.join(first[:12]) or '(blank)'}. "
+            "Name the columns 'project' and 'approach' (or map them on the Home page).",
+            headers=first,
+        )
+    headers = [str(c).strip() for c in head[header_pos]]
+    missing = [c for c in ("project", "approach") if c not in colmap.values()]
+    if missing:
+        raise RoadmapError(
+            f"No column for {' or '.join(missing)} was found among the headers "
+            f"({', '.join(h for h in headers if h) or 'none'}); rename one or map it on the Home page.",
+            headers=[h for h in headers if h],
+        )
+    body = raw.iloc[header_pos + 1 :]
+    if body.empty or not (body != "").to_numpy().any():
+        raise RoadmapError("The file has a header row but no project rows.")
+    roadmap = _build(body, header_pos, headers, colmap, source_name, encoding, delim, sheet_title)
+    if header_pos:
+        # Title and note lines above the header are input rows too: list them, never drop them.
+        pre = [" ".join(str(c).strip() for c in row if str(c).strip()) for row in head[:header_pos]]
+        above = pd.DataFrame({
+            "row": range(1, header_pos + 1), "column": "", "value": pre,
+            "reason": ["above the header row (title or note)" if t else "blank row above the header" for t in pre],
+        })
+        roadmap.report.rejected = pd.concat([above, roadmap.report.rejected], ignore_index=True)
+        roadmap.report.rows_read += header_pos
+    return roadmap
+
+
+def _sniff_kind(data: bytes, name: str) -> str:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            if what is None:
+                return "xlsx"
+            raise RoadmapError(f"This file is {what}, not a CSV or XLSX table.")
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise RoadmapError("The file is named .xlsx but is not an Excel workbook; export it again as XLSX or CSV.")
+    return "csv"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return control / len(sample) > 0.02 or "\ufffd" in sample[:512] and sample.count("\ufffd") > 8
+
+
+def _build(
+    body: pd.DataFrame,
+    header_pos: int,
+    headers: list[str],
+    colmap: dict[int, str],
+    source_name: str,
+    encoding: str,
+    delim: str,
+    sheet_title: str,
+) -> Roadmap:
+    v = vocab()
+    n = len(body)
+    row_numbers = np.arange(header_pos + 2, header_pos + 2 + n)
+    body = body.reset_index(drop=True)
+    cols: dict[str, pd.Series] = {}
+    for pos, canon in colmap.items():
+        cols[canon] = body.iloc[:, pos].str.strip()
+    extras: dict[str, pd.Series] = {}
+    unrecognized = []
+    for pos, h in enumerate(headers):
+        if pos in colmap:
+            continue
+        col = body.iloc[:, pos]
+        if not h and not col.str.strip().astype(bool).any():
+            continue  # padding from ragged rows, nothing in it
+        label = h or f"column {pos + 1}"
+        unrecognized.append(label)
+        extras[label] = col.str.strip()
+    mapping = {headers[pos]: canon for pos, canon in colmap.items()}
+
+    filled = body.apply(lambda c: c.str.strip() != "")
+    nfilled = filled.sum(axis=1).to_numpy()
+    first_cell = body.iloc[:, 0].str.strip()
+    project = cols["project"]
+    approach_raw = cols["approach"]
+    approach = parse_approach(approach_raw)
+
+    reason = pd.Series(pd.NA, index=body.index, dtype="str")
+    column = pd.Series("", index=body.index, dtype="str")
+    value = pd.Series("", index=body.index, dtype="str")
+
+    def reject(mask, col_name: str, val: pd.Series | str, why: str) -> None:
+        m = pd.Series(mask, index=body.index) & reason.isna()
+        if not m.any():
+            return
+        reason[m] = why
+        column[m] = col_name
+        value[m] = val[m] if isinstance(val, pd.Series) else val
+
+    reject(nfilled == 0, "", "", "blank row")
+    reject(first_cell.str.startswith("#"), headers[0] or "column 1", first_cell, "comment row (starts with #)")
+    reject(project.str.match(_TOTAL) & (approach_raw == ""), "project", project, "looks like a totals row, not a project")
+    reject((nfilled == 1) & ((project == "") | (approach_raw == "")), headers[0] or "column 1", first_cell,
+           "looks like a note, not a project: only one cell is filled")
+    reject(project == "", "project", "", "project name is blank; every project needs a name")
+    reject(approach_raw == "", "approach", "",
+           "approach is blank; expected fine-tune, train from scratch, API, API + RAG or prompting")
+    reject(approach.isna(), "approach", approach_raw,
+           "approach not recognized; expected fine-tune, train from scratch, API, API + RAG or prompting")
+
+    warn_frames: list[pd.DataFrame] = []
+    out = pd.DataFrame(index=body.index)
+    for name, spec in v.columns.items():
+        raw = cols.get(name)
+        if raw is None:
+            out[name] = _empty(spec.type, n)
+            continue
+        parsed, bad, expected = _parse_column(raw, spec.type, name)
+        out[name] = parsed
+        if bad is not None and bad.any():
+            warn_frames.append(pd.DataFrame({
+                "row": row_numbers[bad.to_numpy()], "column": name, "value": raw[bad].to_numpy(),
+                "reason": f"not read as {expected}; treated as unknown",
+            }))
+    out["approach"] = approach
+    out["project"] = project
+    for label, col in extras.items():
+        out[label] = col
+
+    keep = reason.isna().to_numpy()
+    rejected = pd.DataFrame({
+        "row": row_numbers[~keep], "column": column[~keep].to_numpy(),
+        "value": value[~keep].to_numpy(), "reason": reason[~keep].to_numpy(),
+    }, columns=REJECT_COLUMNS)
+    warnings = pd.concat(warn_frames, ignore_index=True) if warn_frames else pd.DataFrame(columns=REJECT_COLUMNS)
+    warnings = warnings[warnings["row"].isin(row_numbers[keep])].reset_index(drop=True)
+
+    projects = out[keep].reset_index(drop=True)
+    projects.insert(0, "row", row_numbers[keep])
+    projects, duplicates = _assign_ids(projects)
+    report = LoadReport(
+        source=source_name, mapping=mapping, unrecognized=unrecognized, header_row=header_pos + 1,
+        rows_read=n, rejected=rejected, warnings=warnings, duplicates=duplicates,
+        encoding=encoding, delimiter=delim, sheet=sheet_title,
+    )
+    return Roadmap(projects=projects, report=report)
+
+
+def _empty(kind: str, n: int) -> pd.Series:
+    if kind in ("money", "count", "number"):
+        return pd.Series(np.full(n, np.nan))
+    if kind == "bool":
+        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"))
+    return pd.Series([pd.NA] * n, dtype="str")
+
+
+_EXPECTED = {
+    "money": "an amount (e.g. $1.2M, 250k, 12,000)",
+    "count": "a count (e.g. 12,000 or 1.5M)",
+    "number": "a number",
+    "bool": "yes or no",
+}
+
+
+def _parse_column(raw: pd.Series, kind: str, name: str) -> tuple[pd.Series, pd.Series | None, str]:
+    if kind in ("money", "count", "number"):
+        values, bad = parse_number(raw)
+        negative = values < 0
+        values = values.mask(negative)
+        return values, bad | negative, _EXPECTED[kind] + " that is not negative"
+    if kind == "bool":
+        values, bad = parse_bool(raw)
+        return values, bad, _EXPECTED[kind]
+    if kind in ("status", "quality", "coverage", "tier"):
+        values, bad = parse_enum(raw, kind)
+        choices = sorted(set(vocab().enums[kind].values()))
+        return values, bad, "one of " + ", ".join(choices)
+    if kind == "approach":
+        return raw, None, ""
+    return raw.mask(raw == ""), None, ""
+
+
+def slug(names: pd.Series) -> pd.Series:
+    """Stable ids from names: lower case, runs of other characters turned into '-'."""
+    s = names.str.lower().str.replace(r"[^0-9a-z]+", "-", regex=True).str.strip("-")
+    return s.where(s != "", "project")
+
+
+def _assign_ids(projects: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    duplicates: list[str] = []
+    names = projects["project"].str.strip().str.lower()
+    dup_names = names[names.duplicated(keep=False)]
+    for nm in dup_names.unique()[:200]:
+        rows = projects.loc[names == nm, "row"].tolist()
+        duplicates.append(f"Project name '{projects.loc[names == nm, 'project'].iloc[0]}' appears on rows "
+                          f"{', '.join(map(str, rows))}.")
+    given = projects["project_id"].fillna("").str.strip()
+    ids = given.where(given != "", slug(projects["project"]))
+    dup_given = given[(given != "") & given.duplicated(keep=False)]
+    for pid in dup_given.unique()[:200]:
+        rows = projects.loc[given == pid, "row"].tolist()
+        duplicates.append(f"Project id '{pid}' appears on rows {', '.join(map(str, rows))}; later ones get a suffix.")
+    # Make ids unique with -2, -3 ... so every row stays addressable; the report says why.
+    counter = ids.groupby(ids).cumcount()
+    ids = ids.where(counter == 0, ids + "-" + (counter + 1).astype("str"))
+    projects["project_id"] = ids.astype("str")
+    return projects, duplicates

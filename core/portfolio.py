@@ -1,0 +1,108 @@
+"""A scored portfolio: loading, pricing and judging put together, the kill list, totals and sensitivity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from core import config
+from core.judge import judge
+from core.pricing import price
+
+OUTPUT_COLUMNS = [
+    "project_id", "project", "team", "approach", "verdict", "build_trap_score", "flags",
+    "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
+    "projected_savings_usd", "break_even_daily_calls", "recommendation", "evidence_needed",
+]
+KILL_LIST_VERDICTS = ("kill", "prove")
+# The assumptions the tornado moves between their low and high ends.
+SENSITIVITY_KEYS = (
+    "horizon_years", "loaded_fte_cost_usd", "custom_build_months", "custom_ml_fte", "label_cost_usd",
+    "finetune_run_cost_usd", "pretraining_compute_usd", "gpu_hour_usd", "custom_ongoing_fte",
+    "fm_build_months", "fm_ongoing_fte", "rag_infra_usd_per_month", "rag_context_tokens", "api_price_decline",
+)
+
+
+def score(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+    """Every project with its priced terms and judgement, in input order."""
+    terms = price(projects, cfg)
+    verdicts = judge(projects, terms, cfg)
+    scored = pd.concat([projects, terms, verdicts], axis=1)
+    # Money only matters for custom projects; for the others both paths are the recommended one.
+    custom = scored["custom"].to_numpy()
+    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls",
+                "break_even_daily_calls_last_year"):
+        scored[col] = scored[col].where(custom)
+    return scored
+
+
+def kill_list(scored: pd.DataFrame) -> pd.DataFrame:
+    """`kill` and `prove` projects, largest projected savings first."""
+    rows = scored[scored["verdict"].isin(KILL_LIST_VERDICTS)]
+    rows = rows.sort_values(["projected_savings_usd", "build_trap_score", "project"], ascending=[False, False, True],
+                            kind="stable")
+    return rows.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Summary:
+    projects: int
+    custom: int
+    kill: int
+    prove: int
+    keep: int
+    ok: int
+    kill_list_savings_usd: float
+    kill_savings_usd: float
+
+
+def summarize(scored: pd.DataFrame) -> Summary:
+    """Headline numbers: counts per verdict and the kill list's total projected savings."""
+    counts = scored["verdict"].value_counts()
+    kl = scored["verdict"].isin(KILL_LIST_VERDICTS)
+    return Summary(
+        projects=len(scored),
+        custom=int(scored["custom"].sum()),
+        kill=int(counts.get("kill", 0)),
+        prove=int(counts.get("prove", 0)),
+        keep=int(counts.get("keep", 0)),
+        ok=int(counts.get("ok", 0)),
+        kill_list_savings_usd=float(scored.loc[kl, "projected_savings_usd"].sum()),
+        kill_savings_usd=float(scored.loc[scored["verdict"] == "kill", "projected_savings_usd"].sum()),
+    )
+
+
+def output_table(scored: pd.DataFrame) -> pd.DataFrame:
+    """The machine-facing columns of SPEC §6, in order."""
+    return scored[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+def sensitivity(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+    """Total kill-list savings at the low and high end of each key assumption (the tornado)."""
+    base = summarize(score(projects, cfg)).kill_list_savings_usd
+    rows = []
+    for key in SENSITIVITY_KEYS:
+        p = config.params()[key]
+        if p.low is None or p.high is None:
+            continue
+        totals = []
+        for end in (p.low, p.high):
+            variant = config.make({key: int(end) if p.integer else end}, base=cfg)
+            totals.append(summarize(score(projects, variant)).kill_list_savings_usd)
+        rows.append({
+            "key": key, "label": p.label, "unit": p.unit, "low": p.low, "high": p.high,
+            "base_value": getattr(cfg, key), "savings_at_low_usd": totals[0], "savings_at_high_usd": totals[1],
+            "base_savings_usd": base, "swing_usd": abs(totals[1] - totals[0]),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.sort_values("swing_usd", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def money_or_never(value: float) -> str:
+    """Break-even calls as words for people: 'never' when the API is always cheaper per call."""
+    return "never" if value is None or np.isnan(value) else f"{value:,.0f}"
