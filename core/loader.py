@@ -210,10 +210,7 @@ def _header_map(headers: list[str], overrides: dict[str, str]) -> dict[int, str]
     out: dict[int, str] = {}
     taken: set[str] = set()
     for pos, h in enumerate(headers):
-        if h in overrides:
-            target = overrides[h]
-        else:
-            target = index.get(normalize_header(h), "")
+        target = overrides[h] if h in overrides else index.get(normalize_header(h), "")
         if target and target in vocab().columns and target not in taken:
             out[pos] = target
             taken.add(target)
@@ -264,7 +261,7 @@ def load_roadmap(
         first = [str(c).strip() for c in head[0] if str(c).strip()]
         raise RoadmapError(
             "No column looks like a project name or an approach; "
-            f"the first row reads: {', '.join(first[:12]) or '(blank)'}. "
+            f"the first row reads: {', '.join(first[:12]).rstrip('.:') or '(blank)'}. "
             "Name the columns 'project' and 'approach' (or map them on the Home page).",
             headers=first,
         )

@@ -104,7 +104,7 @@ def match_approach(text: object) -> str | None:
     tokens = set(key.replace("-", " ").split()) | {key.replace(" ", "")}
     # "in house" and "fine tuned" arrive as two tokens; join neighbours so they match too
     words = key.split()
-    tokens |= {a + b for a, b in zip(words, words[1:])}
+    tokens |= {a + b for a, b in zip(words, words[1:], strict=False)}
     for target, keys in v.approach_keywords:
         if tokens & keys:
             return target

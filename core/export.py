@@ -1,0 +1,91 @@
+"""Writing scored tables: CSV, XLSX, JSON and Markdown, with spreadsheet formulas neutralized.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab, CR or NUL) get a
+leading apostrophe (OWASP CSV Injection; ASVS 5.0 V1.2.10); numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+
+from core.portfolio import OUTPUT_COLUMNS
+
+_FORMULA_START = r"^[=+\-@\t\r\x00]"
+MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd")
+
+
+def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every risky text cell prefixed by an apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            text = s.astype("str")
+            risky = text.str.contains(_FORMULA_START, regex=True, na=False) & s.map(lambda v: isinstance(v, str))
+            if risky.any():
+                out[col] = s.where(~risky, "'" + text)
+    out.columns = [("'" + c) if isinstance(c, str) and c[:1] in "=+-@\t\r\x00" else c for c in out.columns]
+    return out
+
+
+def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
+    """SPEC §6 columns, money in whole dollars, break-even as a number or 'never' (custom projects)."""
+    out = scored[OUTPUT_COLUMNS].reset_index(drop=True).copy()
+    for col in MONEY_COLUMNS:
+        out[col] = out[col].round(0).astype("Int64")
+    be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
+    custom = scored["custom"].to_numpy()
+    out["break_even_daily_calls"] = pd.Series(
+        [None if not c else "never" if np.isnan(v) else int(round(v)) for c, v in zip(custom, be, strict=False)], dtype=object
+    )
+    return out
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    return neutralize(table).to_csv(index=False, lineterminator="\n")
+
+
+def to_json(table: pd.DataFrame) -> str:
+    records = json.loads(table.to_json(orient="records"))
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    # Hand-written: pandas' to_markdown needs the tabulate package for a ten-line job.
+    def cell(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return ""
+        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+            return f"{v:,}"
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """One workbook, a sheet per table, header bold and frozen, money columns formatted as $."""
+    from openpyxl.styles import Font  # lazy: the CLI's CSV path never needs openpyxl
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            safe = neutralize(table)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            ws = writer.sheets[name[:31]]
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for idx, col in enumerate(safe.columns, start=1):
+                letter = ws.cell(row=1, column=idx).column_letter
+                width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in safe[col].head(200))))
+                ws.column_dimensions[letter].width = width
+                if str(col).endswith("_usd"):
+                    for (c,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                        c.number_format = '"$"#,##0'
+    return buf.getvalue()
