@@ -1,0 +1,64 @@
+"""Portfolio: every project with its verdict, score and savings; filters and charts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from core import charts
+
+ui.setup("Portfolio")
+p = ui.require_portfolio()
+scored = p.scored
+
+st.title("Portfolio")
+st.caption(f"{p.name} · {len(scored):,} projects · horizon {int(p.cfg.horizon_years)} years")
+
+
+def _options(col: str) -> list[str]:
+    return sorted(scored[col].dropna().astype("str").unique())
+
+
+f1, f2, f3, f4 = st.columns(4)
+verdicts = f1.multiselect("Verdict", charts.VERDICT_ORDER, key="filter_verdict", placeholder="All verdicts")
+teams = f2.multiselect("Team", _options("team"), key="filter_team", placeholder="All teams")
+approaches = f3.multiselect("Approach", _options("approach"), key="filter_approach", placeholder="All approaches")
+quarters = f4.multiselect("Quarter", _options("quarter"), key="filter_quarter", placeholder="All quarters")
+
+view = scored
+for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approaches), ("quarter", quarters)):
+    if chosen:
+        view = view[view[col].astype("str").isin(chosen)]
+
+money = ["projected_savings_usd", "tco_custom_usd", "tco_api_rag_usd"]
+table = view[["project_id", "project", "team", "approach", "verdict", "build_trap_score", *money, "flags",
+              "quarter", "status"]].reset_index(drop=True)
+st.dataframe(
+    ui.style_verdicts(table, money), hide_index=True, width="stretch", key="portfolio_table",
+    column_config={
+        "project_id": st.column_config.TextColumn("ID", width="small"),
+        "project": st.column_config.TextColumn("Project", width="medium"),
+        "team": "Team",
+        "approach": "Approach",
+        "verdict": st.column_config.TextColumn("Verdict", width="small"),
+        "build_trap_score": st.column_config.ProgressColumn("Build-trap score", min_value=0, max_value=100,
+                                                            format="%d"),
+        "projected_savings_usd": "Projected savings",
+        "tco_custom_usd": "Custom TCO",
+        "tco_api_rag_usd": "FM + RAG TCO",
+        "flags": "Flags",
+        "quarter": "Quarter",
+        "status": "Status",
+    },
+)
+st.caption(f"{len(view):,} of {len(scored):,} projects shown. Open one on the Project review page.")
+
+if view.empty:
+    st.info("No project matches these filters.")
+else:
+    c1, c2 = st.columns(2)
+    c1.altair_chart(charts.verdicts_by_team(view), width="stretch", key="chart_verdicts_by_team")
+    c2.altair_chart(charts.savings_by_team(view), width="stretch", key="chart_savings_by_team")
+    c3, c4 = st.columns(2)
+    c3.altair_chart(charts.trap_map(view), width="stretch", key="chart_trap_map")
+    c4.altair_chart(charts.volume_vs_break_even(view), width="stretch", key="chart_volume")

@@ -1,0 +1,129 @@
+"""Project review: one project's checklist, both paths' costs, the alternative and the decision."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import charts, explain, pricing
+
+ui.setup("Project review")
+p = ui.require_portfolio()
+scored = p.scored
+cfg = p.cfg
+ss = st.session_state
+
+st.title("Project review")
+
+ids = scored["project_id"].tolist()
+labels = dict(zip(ids, scored["project"] + " · " + scored["verdict"], strict=True))
+# A link with ?project=ID opens that project; the choice is kept in the URL so it can be shared.
+wanted = st.query_params.get("project")
+if wanted in labels and ss.get("review_project") != wanted and not ss.get("_review_from_widget"):
+    ss.review_project = wanted
+if ss.get("review_project") not in labels:
+    ss.review_project = ui.portfolio.kill_list(scored)["project_id"].iloc[0] if (
+        scored["verdict"].isin(["kill", "prove"]).any()) else ids[0]
+ss._review_from_widget = False
+
+
+def _picked() -> None:
+    ss._review_from_widget = True
+    st.query_params["project"] = ss.review_project
+
+
+st.selectbox("Project", ids, format_func=lambda i: labels[i], key="review_project", on_change=_picked)
+row = scored[scored["project_id"] == ss.review_project].iloc[0]
+h = int(cfg.horizon_years)
+
+verdict = row["verdict"]
+st.subheader(f"{ui.verdict_label(verdict)} — {row['project']}")
+meta = [str(row[c]) for c in ("team", "owner", "quarter", "status") if not pd.isna(row[c])]
+st.caption(" · ".join([row["approach"].replace("_", " "), *meta]))
+if not pd.isna(row["description"]):
+    st.write(row["description"])
+box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}[verdict]
+box(explain.verdict_sentence(row, cfg))
+
+if row["custom"]:
+    m = st.columns(4)
+    m[0].metric("Build-trap score", f"{int(row['build_trap_score'])} / 100")
+    m[1].metric(f"Custom TCO, {h} yr", ui.usd(row["tco_custom_usd"]))
+    m[2].metric(f"FM API + RAG TCO, {h} yr", ui.usd(row["tco_api_rag_usd"]))
+    m[3].metric("Projected savings", ui.usd(row["projected_savings_usd"]),
+                help="Custom TCO minus FM API + RAG TCO; negative means the custom path is cheaper.")
+
+    st.markdown("### Checklist")
+    icons = {"fired": "⚠️", "clear": "✅", "proven": "✅", "claimed": "❔", "not claimed": "➖"}
+    left, right = st.columns(2)
+    for check in explain.checks(row, cfg):
+        col = left if check.kind == "flag" else right
+        with col.expander(f"{icons[check.status]} **{check.title}** — {check.status}",
+                          expanded=check.status in ("fired", "claimed", "proven")):
+            st.markdown(f"**Rule.** {check.rule}")
+            st.dataframe(pd.DataFrame({"input": list(check.inputs), "value": list(check.inputs.values())}),
+                         hide_index=True, width="stretch")
+            st.markdown(f"**Why it matters.** {check.why}")
+            st.markdown(f"**What would change it.** {check.change}")
+    if row["evidence_needed"]:
+        st.warning(f"Evidence needed: {row['evidence_needed']}")
+
+    st.markdown("### Cost of both paths")
+    yearly = pricing.yearly_costs(row, cfg)
+    c1, c2 = st.columns([3, 2])
+    c1.altair_chart(charts.cumulative_costs(yearly), width="stretch", key="chart_cumulative")
+    spent = 0.0 if pd.isna(row["spent_to_date_usd"]) else row["spent_to_date_usd"]
+    build_note = "planned budget" if not row["build_estimated"] else "estimated"
+    breakdown = pd.DataFrame([
+        ("Custom", f"Build ({build_note}, forward-looking)", row["custom_build_usd"]),
+        ("Custom", f"Serving per year ({int(row['serving_gpus'])} GPUs)", row["custom_serving_usd_per_year"]),
+        ("Custom", "Maintenance per year", row["custom_maintenance_usd_per_year"]),
+        ("Custom", f"Total over {h} years", row["tco_custom_usd"]),
+        ("FM API + RAG", "Integration build", row["api_build_usd"]),
+        ("FM API + RAG", "API calls in year 1", row["api_run_usd_year1"]),
+        ("FM API + RAG", "RAG infrastructure per year", row["rag_infra_usd_per_year"]),
+        ("FM API + RAG", "Upkeep per year", row["api_upkeep_usd_per_year"]),
+        ("FM API + RAG", f"Total over {h} years", row["tco_api_rag_usd"]),
+        ("Sunk", "Already spent (excluded)", spent),
+    ], columns=["path", "term", "usd"])
+    c2.dataframe(breakdown.style.format({"usd": ui.usd}), hide_index=True, width="stretch",
+                 column_config={"path": "Path", "term": "Term", "usd": "Amount"}, key="cost_breakdown")
+    be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
+    st.caption(
+        f"Break-even volume: {ui.portfolio.money_or_never(be1)} calls/day in year 1, "
+        f"{ui.portfolio.money_or_never(be_last)} in year {h} (API prices fall "
+        f"{cfg.api_price_decline:.0%} a year). Expected volume: "
+        f"{'unknown' if pd.isna(row['daily_calls']) else f'{row.daily_calls:,.0f}'} calls/day."
+    )
+
+st.markdown("### Recommended alternative")
+st.write(row["recommendation"] + ".")
+if row["custom"] and verdict in ("kill", "prove"):
+    st.markdown(
+        "Start with the best foundation model through an API, add retrieval (RAG) over your own documents, "
+        "engineer the prompts and build an evaluation set. Fine-tune only after that path is exhausted and "
+        "the evaluation shows, with data, a gap worth the cost."
+    )
+
+st.markdown("### Decision")
+with st.form("decision_form", clear_on_submit=True):
+    d1, d2, d3 = st.columns([1, 1, 1])
+    default = {"kill": "kill", "prove": "needs-evidence", "keep": "keep", "ok": "keep"}[verdict]
+    decision = d1.selectbox("Decision", ui.DECISIONS, index=ui.DECISIONS.index(default), key="decision_choice")
+    reviewer = d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
+    revisit = d3.date_input("Revisit on", value=None, key="decision_revisit")
+    note = st.text_area("Note", key="decision_note", max_chars=2000, height=80)
+    if st.form_submit_button("Record decision", type="primary"):
+        if not reviewer.strip():
+            st.error("Add the reviewer's name so the decision can be traced.")
+        else:
+            ui.record_decision(row["project_id"], row["project"], decision, note.strip(), reviewer.strip(), revisit)
+            st.success(f"Recorded: {decision} for {row['project']}.")
+
+history = ui.decision_history(row["project_id"])
+if len(history):
+    st.markdown("#### History")
+    st.dataframe(history.iloc[::-1], hide_index=True, width="stretch", key="decision_history")
+else:
+    st.caption("No decision recorded for this project yet.")

@@ -1,0 +1,81 @@
+"""Kill list: kill and prove projects ranked by projected savings, with totals and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import brief, export
+
+ui.setup("Kill list")
+p = ui.require_portfolio()
+scored = p.scored
+h = int(p.cfg.horizon_years)
+
+st.title("Kill list")
+kill = ui.portfolio.kill_list(scored)
+summary = ui.portfolio.summarize(scored)
+decided = ui.latest_decisions()
+
+m = st.columns(4)
+m[0].metric("Projects on the list", f"{len(kill):,}")
+m[1].metric(f"Projected savings, {h} yr", ui.usd(summary.kill_list_savings_usd))
+m[2].metric("🟥 Kill now", f"{summary.kill:,}", help=f"Savings {ui.usd(summary.kill_savings_usd)}")
+m[3].metric("🟨 Prove first", f"{summary.prove:,}",
+            help=f"Savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
+
+if kill.empty:
+    st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
+    st.stop()
+
+table = kill[["project_id", "project", "team", "verdict", "build_trap_score", "projected_savings_usd",
+              "recommendation", "evidence_needed"]].copy()
+table.insert(0, "rank", range(1, len(table) + 1))
+table["decision"] = [decided.get(i, "open") for i in table["project_id"]]
+st.dataframe(
+    ui.style_verdicts(table, ["projected_savings_usd"]), hide_index=True, width="stretch", key="kill_table",
+    column_config={
+        "rank": st.column_config.NumberColumn("#", width="small", format="%d"),
+        "project_id": st.column_config.TextColumn("ID", width="small"),
+        "project": st.column_config.TextColumn("Project", width="medium"),
+        "team": "Team",
+        "verdict": st.column_config.TextColumn("Verdict", width="small"),
+        "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
+        "projected_savings_usd": "Projected savings",
+        "recommendation": st.column_config.TextColumn("Recommended alternative", width="large"),
+        "evidence_needed": st.column_config.TextColumn("Evidence needed", width="large"),
+        "decision": "Decision",
+    },
+)
+st.caption(f"Total projected savings over {h} years: **{ui.usd(kill['projected_savings_usd'].sum())}**. "
+           "Open a project to review it and record a decision:")
+top = kill.head(8)
+links = st.columns(4)
+for i, r in enumerate(top.itertuples(index=False)):
+    links[i % 4].page_link("pages/2_Project_review.py", label=f"{i + 1}. {r.project}",
+                           query_params={"project": r.project_id})
+
+st.subheader("Download")
+machine = export.machine_table(kill)
+machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
+stem = p.name.rsplit(".", 1)[0] + "_kill_list"
+d1, d2, d3 = st.columns(3)
+d1.download_button("Kill list (CSV)", export.to_csv(machine).encode("utf-8"), file_name=f"{stem}.csv",
+                   mime="text/csv", key="download_csv", on_click="ignore", icon="📄")
+d2.download_button("Kill list (XLSX)", export.to_xlsx({"kill list": machine}), file_name=f"{stem}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="download_xlsx", on_click="ignore", icon="📗")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _brief(scored: pd.DataFrame, kill: pd.DataFrame, _summary, overrides: tuple, source: str,
+           decisions: tuple) -> str:
+    return brief.build_brief(scored, kill, _summary, ui.config.make(dict(overrides)), source, dict(decisions))
+
+
+with st.spinner("Rendering the meeting brief…"):
+    html = _brief(scored, kill, summary, tuple(sorted(st.session_state.overrides.items())), p.name,
+                  tuple(sorted(decided.items())))
+d3.download_button("Meeting brief (HTML)", html.encode("utf-8"), file_name=f"{stem}_brief.html",
+                   mime="text/html", key="download_brief", on_click="ignore", icon="🗒️")

@@ -1,0 +1,115 @@
+"""Assumptions: every threshold and cost default with its source; edits apply to every page at once."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import charts, config
+
+ui.setup("Assumptions")
+ss = st.session_state
+params = config.params()
+cfg = config.make(ss.overrides)
+
+
+def _widget_key(key: str) -> str:
+    return f"assume_{key}"
+
+
+def _on_edit(key: str) -> None:
+    value = ss[_widget_key(key)]
+    try:
+        config.make({**ss.overrides, key: value})
+    except config.ConfigError as exc:
+        ss.assumption_error = str(exc)
+        return
+    new = {**ss.overrides, key: value}
+    if value == params[key].value:
+        new.pop(key)
+    ss.overrides = new
+
+
+def _clear_widgets() -> None:
+    for key in params:
+        ss.pop(_widget_key(key), None)
+
+
+def _reset() -> None:
+    ss.overrides = {}
+    _clear_widgets()
+
+
+def _on_upload() -> None:
+    f = ss.get("upload_assumptions")
+    if f is None:
+        return
+    try:
+        loaded = config.parse_yaml(f.getvalue())
+    except config.ConfigError as exc:
+        ss.assumption_error = f"{exc} The previous assumptions are kept."
+        return
+    ss.overrides = config.changed(loaded)
+    _clear_widgets()
+    ss.assumption_notice = f"Loaded {f.name}: {len(ss.overrides)} assumptions differ from the defaults."
+
+
+st.title("Assumptions")
+st.caption("Every threshold, weight and cost default the verdicts and prices use, with its source. "
+           "A change applies at once to every page.")
+if err := ss.pop("assumption_error", None):
+    st.error(err)
+if note := ss.pop("assumption_notice", None):
+    st.success(note)
+
+t1, t2, t3 = st.columns([1, 1, 2])
+t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file_name="assumptions.yaml",
+                   mime="application/x-yaml", key="download_assumptions", on_click="ignore")
+t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
+t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
+if ss.overrides:
+    st.info("Changed from the defaults: " + ", ".join(f"{params[k].label} = {v:g}" if isinstance(v, (int, float))
+                                                       else f"{params[k].label} = {v}"
+                                                       for k, v in ss.overrides.items()))
+
+for group, items in groupby(params.values(), key=lambda p: p.group):
+    with st.expander(group, expanded=group in ("Horizon", "People")):
+        for prm in items:
+            c1, c2 = st.columns([1, 2])
+            label = f"{prm.label}" + (f" ({prm.unit})" if prm.unit else "")
+            wkey = _widget_key(prm.key)
+            ss.setdefault(wkey, getattr(cfg, prm.key))
+            if prm.choices:
+                c1.selectbox(label, prm.choices, key=wkey, on_change=_on_edit, args=(prm.key,))
+            elif prm.integer:
+                c1.number_input(label, min_value=int(prm.min), max_value=int(prm.max), step=1, key=wkey,
+                                on_change=_on_edit, args=(prm.key,))
+            else:
+                step = 0.05 if prm.max <= 2 else None
+                c1.number_input(label, min_value=float(prm.min), max_value=float(prm.max), step=step, key=wkey,
+                                on_change=_on_edit, args=(prm.key,), format="%g")
+            rng = f"Default {prm.value:g}" if isinstance(prm.value, (int, float)) else f"Default {prm.value}"
+            if prm.low is not None:
+                rng += f"; sensitivity range {prm.low:g} to {prm.high:g}"
+            c2.caption(f"{rng}. Source: {prm.source}  \n`{prm.key}`")
+
+st.subheader("Sensitivity")
+p = ui.current()
+if p.scored is None:
+    st.info("Load a roadmap on the Home page to see how sensitive the savings are.")
+else:
+    with st.spinner("Re-pricing the portfolio at each end of every range…"):
+        sens = ui.sensitivity()
+    st.altair_chart(charts.tornado(sens), width="stretch", key="chart_tornado")
+    top = sens.head(3)
+    st.caption("Largest swings: " + "; ".join(
+        f"{r.label}: {ui.usd(r.savings_at_low_usd)} to {ui.usd(r.savings_at_high_usd)}"
+        for r in top.itertuples(index=False)) + ".")
+    st.dataframe(pd.DataFrame({
+        "Assumption": sens["label"], "Low": sens["low"], "High": sens["high"],
+        "Savings at low": sens["savings_at_low_usd"].map(ui.usd),
+        "Savings at high": sens["savings_at_high_usd"].map(ui.usd),
+    }), hide_index=True, width="stretch", key="sensitivity_table")

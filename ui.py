@@ -1,0 +1,160 @@
+"""Shared set-up for every page: page config, session state, the cached scored portfolio, formatting."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core import config, portfolio
+from core.charts import VERDICT_COLORS
+from core.explain import usd
+from core.loader import LoadReport, RoadmapError, load_roadmap
+
+ROOT = Path(__file__).parent
+SAMPLES_DIR = ROOT / "sample_portfolios"
+DEFAULT_SAMPLE = "bank.csv"
+DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
+VERDICT_ICONS = {"kill": "🟥", "prove": "🟨", "keep": "🟦", "ok": "⬜"}
+log = logging.getLogger("airr")
+
+
+def samples() -> list[str]:
+    """The sample portfolios a user can pick (the template is not one)."""
+    return sorted(p.name for p in SAMPLES_DIR.iterdir()
+                  if p.suffix in (".csv", ".xlsx") and not p.name.startswith("template"))
+
+
+def _init_state() -> None:
+    # The few session keys the app uses, initialised in one place.
+    ss = st.session_state
+    if "source" not in ss:
+        path = SAMPLES_DIR / DEFAULT_SAMPLE
+        ss.source = {"name": path.name, "data": path.read_bytes(), "origin": "sample"}
+    ss.setdefault("mapping", {})
+    ss.setdefault("overrides", {})
+    ss.setdefault("decisions", [])
+    ss.setdefault("load_error", None)
+
+
+def setup(title: str) -> None:
+    """First call on every page: page config and session state."""
+    st.set_page_config(page_title=f"{title} · AI Roadmap Review", page_icon="🧭", layout="wide")
+    _init_state()
+
+
+@dataclass
+class Portfolio:
+    """What every page reads: the load report, the scored projects and the assumptions used."""
+
+    report: LoadReport | None
+    scored: pd.DataFrame | None
+    cfg: object
+    error: str | None
+    headers: list[str]
+    name: str
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _score_cached(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
+    cfg = config.make(dict(overrides))
+    try:
+        roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
+    except RoadmapError as exc:
+        return None, None, str(exc), exc.headers
+    return roadmap.report, portfolio.score(roadmap.projects, cfg), None, []
+
+
+def current() -> Portfolio:
+    """The current roadmap, loaded and scored with the current mapping and assumptions (cached)."""
+    ss = st.session_state
+    overrides = tuple(sorted(ss.overrides.items()))
+    cfg = config.make(dict(overrides))
+    src = ss.source
+    with st.spinner("Scoring the roadmap…"):
+        try:
+            report, scored, error, headers = _score_cached(
+                src["data"], src["name"], tuple(sorted(ss.mapping.items())), overrides)
+        except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
+            log.exception("scoring failed")
+            report, scored, headers = None, None, []
+            error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
+    return Portfolio(report, scored, cfg, error, headers, src["name"])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sensitivity_cached(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
+    cfg = config.make(dict(overrides))
+    roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
+    return portfolio.sensitivity(roadmap.projects, cfg)
+
+
+def sensitivity() -> pd.DataFrame:
+    ss = st.session_state
+    return sensitivity_cached(ss.source["data"], ss.source["name"], tuple(sorted(ss.mapping.items())),
+                              tuple(sorted(ss.overrides.items())))
+
+
+def require_portfolio() -> Portfolio:
+    """The scored portfolio, or a message and a stop when the current file could not be read."""
+    p = current()
+    if p.scored is None:
+        st.error(p.error or "No roadmap is loaded.")
+        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping", icon="🏠")
+        st.stop()
+    return p
+
+
+def source_key() -> str:
+    """A short fingerprint of the loaded file, so decisions stay attached to their roadmap."""
+    return hashlib.sha1(st.session_state.source["data"]).hexdigest()[:12]
+
+
+def record_decision(project_id: str, project: str, decision: str, note: str, reviewer: str,
+                    revisit: date | None) -> None:
+    """Append one decision to the history (append-only: earlier entries are never changed)."""
+    st.session_state.decisions.append({
+        "roadmap": source_key(), "project_id": project_id, "project": project, "decision": decision,
+        "note": note, "reviewer": reviewer, "revisit": revisit.isoformat() if revisit else "",
+        "recorded_at": datetime.now().isoformat(timespec="seconds"),
+    })
+
+
+def decision_history(project_id: str | None = None) -> pd.DataFrame:
+    cols = ["recorded_at", "project_id", "project", "decision", "reviewer", "revisit", "note"]
+    rows = [d for d in st.session_state.decisions if d["roadmap"] == source_key()
+            and (project_id is None or d["project_id"] == project_id)]
+    return pd.DataFrame(rows, columns=["roadmap", *cols])[cols]
+
+
+def latest_decisions() -> dict[str, str]:
+    """Project id -> its latest decision on the current roadmap."""
+    out: dict[str, str] = {}
+    for d in st.session_state.decisions:
+        if d["roadmap"] == source_key():
+            out[d["project_id"]] = d["decision"]
+    return out
+
+
+def verdict_label(verdict: str) -> str:
+    return f"{VERDICT_ICONS.get(verdict, '')} {verdict}"
+
+
+def style_verdicts(frame: pd.DataFrame, money: list[str]) -> object:
+    """A Styler: verdict cells in the verdict colours, money as $1.2M (numbers stay sortable)."""
+    def colour(v: object) -> str:
+        c = VERDICT_COLORS.get(str(v))
+        return f"background-color: {c}; color: white; font-weight: 600" if c else ""
+
+    styler = frame.style
+    if "verdict" in frame.columns:
+        styler = styler.map(colour, subset=["verdict"])
+    return styler.format({c: usd for c in money if c in frame.columns}, na_rep="")
+
+
+__all__ = ["usd"]
