@@ -70,16 +70,13 @@ if p.scored is not None:
     cols = st.columns(6)
     cols[0].metric("Projects", f"{s.projects:,}")
     cols[1].metric("Custom models", f"{s.custom:,}")
-    cols[2].metric("🟥 Kill", f"{s.kill:,}")
-    cols[3].metric("🟨 Prove", f"{s.prove:,}")
-    cols[4].metric("🟦 Keep", f"{s.keep:,}")
-    cols[5].metric(f"Kill-list savings, {h} yr", ui.usd(s.kill_list_savings_usd),
-                   help="Projected savings of every kill and prove project: custom TCO minus FM API + RAG TCO, "
+    cols[2].metric(ui.verdict_label("kill"), f"{s.kill:,}")
+    cols[3].metric(ui.verdict_label("prove"), f"{s.prove:,}")
+    cols[4].metric(ui.verdict_label("keep"), f"{s.keep:,}")
+    cols[5].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
+                   help=f"Over {h} years. Projected savings of every kill and prove project: custom TCO minus FM API + RAG TCO, "
                         "forward-looking (money already spent is excluded).")
-    n1, n2, n3 = st.columns(3)
-    n1.page_link("pages/3_Kill_list.py", label="Open the kill list", icon="🎯")
-    n2.page_link("pages/1_Portfolio.py", label="Browse the portfolio", icon="📊")
-    n3.page_link("pages/4_Assumptions.py", label="Check the assumptions", icon="⚙️")
+    st.caption(f"Kill-list savings are over {h} years and forward-looking. Open the **Kill list** to decide.")
 
 st.subheader("How the file was read")
 headers = list(p.report.mapping) + p.report.unrecognized if p.report else p.headers

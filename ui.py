@@ -20,7 +20,13 @@ ROOT = Path(__file__).parent
 SAMPLES_DIR = ROOT / "sample_portfolios"
 DEFAULT_SAMPLE = "bank.csv"
 DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
-VERDICT_ICONS = {"kill": "🟥", "prove": "🟨", "keep": "🟦", "ok": "⬜"}
+# Material icons render with Streamlit's own font, so they show on machines without emoji fonts.
+VERDICT_MARKS = {"kill": ":red[:material/cancel:]", "prove": ":orange[:material/help:]",
+                 "keep": ":blue[:material/check_circle:]", "ok": ":gray[:material/radio_button_unchecked:]"}
+PAGES = (("app.py", "Home", ":material/home:"), ("pages/1_Portfolio.py", "Portfolio", ":material/bar_chart:"),
+         ("pages/2_Project_review.py", "Project review", ":material/fact_check:"),
+         ("pages/3_Kill_list.py", "Kill list", ":material/content_cut:"),
+         ("pages/4_Assumptions.py", "Assumptions", ":material/tune:"))
 log = logging.getLogger("airr")
 
 
@@ -43,9 +49,12 @@ def _init_state() -> None:
 
 
 def setup(title: str) -> None:
-    """First call on every page: page config and session state."""
-    st.set_page_config(page_title=f"{title} · AI Roadmap Review", page_icon="🧭", layout="wide")
+    """First call on every page: page config, session state and the page links."""
+    st.set_page_config(page_title=f"{title} · AI Roadmap Review", page_icon=":material/explore:", layout="wide",
+                       initial_sidebar_state="collapsed")
     _init_state()
+    for col, (path, label, icon) in zip(st.columns(len(PAGES)), PAGES, strict=True):
+        col.page_link(path, label=label, icon=icon, disabled=label == title)
 
 
 @dataclass
@@ -105,7 +114,7 @@ def require_portfolio() -> Portfolio:
     p = current()
     if p.scored is None:
         st.error(p.error or "No roadmap is loaded.")
-        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping", icon="🏠")
+        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping", icon=":material/home:")
         st.stop()
     return p
 
@@ -142,7 +151,7 @@ def latest_decisions() -> dict[str, str]:
 
 
 def verdict_label(verdict: str) -> str:
-    return f"{VERDICT_ICONS.get(verdict, '')} {verdict}"
+    return f"{VERDICT_MARKS.get(verdict, '')} {verdict}"
 
 
 def style_verdicts(frame: pd.DataFrame, money: list[str]) -> object:

@@ -79,7 +79,7 @@ def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
     hi = float(np.nanmax([data["daily_calls"].max(), data["break_even_daily_calls"].max()])) if len(data) else 10.0
     line = alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})).mark_line(strokeDash=[6, 4], color="#555").encode(
         x="x:Q", y="y:Q")
-    return alt.layer(line, points, title="Volume against break-even (above the dashed line, custom pays off)")
+    return alt.layer(line, points, title="Daily volume against break-even")
 
 
 def cumulative_costs(yearly: pd.DataFrame) -> alt.Chart:

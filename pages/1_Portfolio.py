@@ -31,12 +31,11 @@ for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approac
         view = view[view[col].astype("str").isin(chosen)]
 
 money = ["projected_savings_usd", "tco_custom_usd", "tco_api_rag_usd"]
-table = view[["project_id", "project", "team", "approach", "verdict", "build_trap_score", *money, "flags",
-              "quarter", "status"]].reset_index(drop=True)
+table = view[["project", "team", "approach", "verdict", "build_trap_score", *money, "quarter",
+              "status"]].reset_index(drop=True)
 st.dataframe(
     ui.style_verdicts(table, money), hide_index=True, width="stretch", key="portfolio_table",
     column_config={
-        "project_id": st.column_config.TextColumn("ID", width="small"),
         "project": st.column_config.TextColumn("Project", width="medium"),
         "team": "Team",
         "approach": "Approach",
@@ -46,7 +45,6 @@ st.dataframe(
         "projected_savings_usd": "Projected savings",
         "tco_custom_usd": "Custom TCO",
         "tco_api_rag_usd": "FM + RAG TCO",
-        "flags": "Flags",
         "quarter": "Quarter",
         "status": "Status",
     },
@@ -62,3 +60,5 @@ else:
     c3, c4 = st.columns(2)
     c3.altair_chart(charts.trap_map(view), width="stretch", key="chart_trap_map")
     c4.altair_chart(charts.volume_vs_break_even(view), width="stretch", key="chart_volume")
+    c4.caption("Above the dashed line a custom model's expected volume passes its year-1 break-even; "
+               "projects with no API break-even at all are left out.")

@@ -55,17 +55,23 @@ if row["custom"]:
                 help="Custom TCO minus FM API + RAG TCO; negative means the custom path is cheaper.")
 
     st.markdown("### Checklist")
-    icons = {"fired": "⚠️", "clear": "✅", "proven": "✅", "claimed": "❔", "not claimed": "➖"}
+    icons = {"fired": ":red[:material/warning:]", "clear": ":green[:material/check_circle:]",
+             "proven": ":green[:material/verified:]", "claimed": ":orange[:material/help:]",
+             "not claimed": ":gray[:material/remove:]"}
     left, right = st.columns(2)
+    left.markdown("**The four risks**")
+    right.markdown("**The three exceptions**")
     for check in explain.checks(row, cfg):
         col = left if check.kind == "flag" else right
-        with col.expander(f"{icons[check.status]} **{check.title}** — {check.status}",
-                          expanded=check.status in ("fired", "claimed", "proven")):
-            st.markdown(f"**Rule.** {check.rule}")
-            st.dataframe(pd.DataFrame({"input": list(check.inputs), "value": list(check.inputs.values())}),
-                         hide_index=True, width="stretch")
-            st.markdown(f"**Why it matters.** {check.why}")
-            st.markdown(f"**What would change it.** {check.change}")
+        with col.container(border=True):
+            st.markdown(f"{icons[check.status]} **{check.title}** · {check.status}")
+            st.caption(check.rule)
+            # Inputs come from the uploaded file: shown as code spans so they are never read as markup.
+            st.markdown(" · ".join(f"{k} `{v}`" for k, v in check.inputs.items()))
+            if check.status in ("fired", "claimed"):
+                st.markdown(f"**To change it:** {check.change}")
+            with st.expander("Why this matters"):
+                st.write(check.why)
     if row["evidence_needed"]:
         st.warning(f"Evidence needed: {row['evidence_needed']}")
 

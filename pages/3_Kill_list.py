@@ -21,39 +21,44 @@ decided = ui.latest_decisions()
 m = st.columns(4)
 m[0].metric("Projects on the list", f"{len(kill):,}")
 m[1].metric(f"Projected savings, {h} yr", ui.usd(summary.kill_list_savings_usd))
-m[2].metric("🟥 Kill now", f"{summary.kill:,}", help=f"Savings {ui.usd(summary.kill_savings_usd)}")
-m[3].metric("🟨 Prove first", f"{summary.prove:,}",
+m[2].metric(ui.verdict_label("kill") + " now", f"{summary.kill:,}", help=f"Savings {ui.usd(summary.kill_savings_usd)}")
+m[3].metric(ui.verdict_label("prove") + " first", f"{summary.prove:,}",
             help=f"Savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
 
 if kill.empty:
     st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
     st.stop()
 
-table = kill[["project_id", "project", "team", "verdict", "build_trap_score", "projected_savings_usd",
+table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
               "recommendation", "evidence_needed"]].copy()
 table.insert(0, "rank", range(1, len(table) + 1))
-table["decision"] = [decided.get(i, "open") for i in table["project_id"]]
+table["decision"] = [decided.get(i, "open") for i in kill["project_id"]]
 st.dataframe(
     ui.style_verdicts(table, ["projected_savings_usd"]), hide_index=True, width="stretch", key="kill_table",
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small", format="%d"),
-        "project_id": st.column_config.TextColumn("ID", width="small"),
         "project": st.column_config.TextColumn("Project", width="medium"),
         "team": "Team",
         "verdict": st.column_config.TextColumn("Verdict", width="small"),
         "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
         "projected_savings_usd": "Projected savings",
-        "recommendation": st.column_config.TextColumn("Recommended alternative", width="large"),
-        "evidence_needed": st.column_config.TextColumn("Evidence needed", width="large"),
+        "recommendation": st.column_config.TextColumn("Recommended alternative", width="medium"),
+        "evidence_needed": st.column_config.TextColumn("Evidence needed", width="medium"),
         "decision": "Decision",
     },
 )
 st.caption(f"Total projected savings over {h} years: **{ui.usd(kill['projected_savings_usd'].sum())}**. "
            "Open a project to review it and record a decision:")
 top = kill.head(8)
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 links = st.columns(4)
 for i, r in enumerate(top.itertuples(index=False)):
-    links[i % 4].page_link("pages/2_Project_review.py", label=f"{i + 1}. {r.project}",
+    links[i % 4].page_link("pages/2_Project_review.py", label=f"{i + 1}. {_short(r.project)}",
                            query_params={"project": r.project_id})
 
 st.subheader("Download")
@@ -62,10 +67,10 @@ machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
 stem = p.name.rsplit(".", 1)[0] + "_kill_list"
 d1, d2, d3 = st.columns(3)
 d1.download_button("Kill list (CSV)", export.to_csv(machine).encode("utf-8"), file_name=f"{stem}.csv",
-                   mime="text/csv", key="download_csv", on_click="ignore", icon="📄")
+                   mime="text/csv", key="download_csv", on_click="ignore", icon=":material/description:")
 d2.download_button("Kill list (XLSX)", export.to_xlsx({"kill list": machine}), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="download_xlsx", on_click="ignore", icon="📗")
+                   key="download_xlsx", on_click="ignore", icon=":material/table_view:")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -78,4 +83,4 @@ with st.spinner("Rendering the meeting brief…"):
     html = _brief(scored, kill, summary, tuple(sorted(st.session_state.overrides.items())), p.name,
                   tuple(sorted(decided.items())))
 d3.download_button("Meeting brief (HTML)", html.encode("utf-8"), file_name=f"{stem}_brief.html",
-                   mime="text/html", key="download_brief", on_click="ignore", icon="🗒️")
+                   mime="text/html", key="download_brief", on_click="ignore", icon=":material/summarize:")
