@@ -30,9 +30,14 @@ def usd(value: float | None) -> str:
         return "unknown"
     sign = "-" if value < 0 else ""
     v = abs(float(value))
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+    units = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+    for i, (size, suffix) in enumerate(units):
         if v >= size:
             text = f"{v / size:.0f}" if size == 1e3 else f"{v / size:.1f}".removesuffix(".0")
+            if float(text) >= 1000 and i > 0:
+                # 999,999 rounds to "1000K": say "$1M" instead.
+                size, suffix = units[i - 1]
+                text = f"{v / size:.1f}".removesuffix(".0")
             return f"{sign}${text}{suffix}"
     return f"{sign}${v:,.0f}"
 

@@ -25,7 +25,11 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             text = s.astype("str")
-            risky = text.str.contains(_FORMULA_START, regex=True, na=False) & s.map(lambda v: isinstance(v, str))
+            risky = text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy()
+            if s.dtype == object and risky.any():
+                # Mixed columns: a number such as -5 is a number, not text, and stays as it is.
+                idx = np.flatnonzero(risky)
+                risky[idx] = [isinstance(v, str) for v in s.iloc[idx]]
             if risky.any():
                 out[col] = s.where(~risky, "'" + text)
     out.columns = [("'" + c) if isinstance(c, str) and c[:1] in "=+-@\t\r\x00" else c for c in out.columns]
@@ -39,14 +43,29 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].round(0).astype("Int64")
     be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
     custom = scored["custom"].to_numpy()
-    out["break_even_daily_calls"] = pd.Series(
-        [None if not c else "never" if np.isnan(v) else int(round(v)) for c, v in zip(custom, be, strict=False)], dtype=object
-    )
+    never = np.isnan(be)
+    calls = np.round(np.where(never, 0.0, be)).astype(np.int64).astype(object)
+    calls[never] = "never"
+    calls[~custom] = None
+    out["break_even_daily_calls"] = pd.Series(calls, dtype=object)
     return out
 
 
 def to_csv(table: pd.DataFrame) -> str:
-    return neutralize(table).to_csv(index=False, lineterminator="\n")
+    """CSV text: header row, then one line per row; blanks for unknown values."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    safe = neutralize(table)
+    # pyarrow's writer is several times faster than DataFrame.to_csv on 100,000 rows; mixed object
+    # columns (numbers and words such as "never") are written as their text.
+    for col in safe.columns:
+        if safe[col].dtype == object:
+            safe[col] = safe[col].astype("str")
+    buf = io.BytesIO()
+    pacsv.write_csv(pa.Table.from_pandas(safe, preserve_index=False), buf,
+                    write_options=pacsv.WriteOptions(quoting_style="needed"))
+    return buf.getvalue().decode("utf-8")
 
 
 def to_json(table: pd.DataFrame) -> str:

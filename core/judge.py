@@ -11,10 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel
 
-from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS
+from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, load_yaml
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok")
@@ -31,7 +30,7 @@ EVIDENCE = {
 @lru_cache(maxsize=1)
 def reasons() -> dict[str, Any]:
     """The essay's reasons in our words, per flag, justification and verdict."""
-    return yaml.safe_load((DATA_DIR / "reasons.yaml").read_text(encoding="utf-8"))
+    return load_yaml((DATA_DIR / "reasons.yaml").read_text(encoding="utf-8"))
 
 
 def _bool(s: pd.Series) -> np.ndarray:
@@ -109,10 +108,8 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: BaseModel) -> pd.Dat
         "latency": is_prove & latency_claim & ~rag_tried & ~out["claimed_domain"].to_numpy(),
         "regulation": is_prove & regulated & ~named,
     }
-    evidence = pd.Series("", index=projects.index, dtype="str")
-    for key, mask in needs.items():
-        evidence = evidence + np.where(mask, EVIDENCE[key] + "; ", "")
-    out["evidence_needed"] = evidence.str.removesuffix("; ")
+    out["evidence_needed"] = pd.Series(_combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; "),
+                                       index=projects.index, dtype="str")
 
     tier = projects["api_tier"].fillna(a.default_api_tier).astype("str")
     model = "FM API + RAG on a " + tier + "-tier model"
@@ -131,7 +128,16 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: BaseModel) -> pd.Dat
 
 
 def _join(frame: pd.DataFrame, prefix: str, names: tuple[str, ...]) -> pd.Series:
-    text = pd.Series("", index=frame.index, dtype="str")
-    for name in names:
-        text = text + np.where(frame[f"{prefix}{name}"].to_numpy(), name + ";", "")
-    return text.str.removesuffix(";")
+    masks = [frame[f"{prefix}{name}"].to_numpy() for name in names]
+    return pd.Series(_combine(masks, list(names), ";"), index=frame.index, dtype="str")
+
+
+def _combine(masks: list[np.ndarray], texts: list[str], sep: str) -> np.ndarray:
+    """Per row, the texts whose mask is set, joined by sep. Rows are coded as bit patterns and each
+    pattern's text is built once, so 100,000 rows cost a table lookup rather than string work per row."""
+    code = np.zeros(len(masks[0]), dtype=np.int64)
+    for bit, mask in enumerate(masks):
+        code |= mask.astype(np.int64) << bit
+    table = np.array([sep.join(t for bit, t in enumerate(texts) if pattern >> bit & 1)
+                      for pattern in range(1 << len(texts))], dtype=object)
+    return table[code]

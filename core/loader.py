@@ -6,11 +6,13 @@ Files that are not a table at all raise `RoadmapError` with one sentence for the
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
@@ -23,12 +25,12 @@ DELIMITERS = (",", ";", "\t", "|")
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
 _TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ", re.IGNORECASE)
 _MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word file; save it as .xlsx or CSV",
-    b"\x1f\x8b": "a gzip archive",
+    b"\x89PNG": "a PNG image, not a CSV or XLSX table",
+    b"\xff\xd8\xff": "a JPEG image, not a CSV or XLSX table",
+    b"GIF8": "a GIF image, not a CSV or XLSX table",
+    b"%PDF": "a PDF document, not a CSV or XLSX table",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word file, not a CSV or XLSX table; save it as .xlsx or CSV",
+    b"\x1f\x8b": "a gzip archive, not a CSV or XLSX table",
     b"PK\x03\x04": None,  # zip container: XLSX, or some other zip
 }
 
@@ -144,11 +146,17 @@ def _read_csv_text(text: str, delim: str) -> pd.DataFrame:
     width = max((_count_outside_quotes(ln, delim) for ln in text.splitlines()[:200]), default=0) + 1
     for _ in range(5):
         try:
-            return pd.read_csv(
-                io.StringIO(text), sep=delim, header=None, names=range(width), dtype="str",
-                keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                quotechar='"', index_col=False,
-            )
+            with catch_warnings():
+                # pandas drops the cells of a row wider than `names` with only a warning: never lose cells.
+                simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(
+                    io.StringIO(text), sep=delim, header=None, names=range(width), dtype="str",
+                    keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+                    quotechar='"', index_col=False,
+                )
+        except pd.errors.ParserWarning:
+            # A stray quote or a line break inside a cell fooled the quick count: count fields properly.
+            width = max(width + 1, _field_count(text, delim))
         except pd.errors.ParserError as exc:
             # A later row is wider than the first 200: widen and read again.
             m = re.search(r"saw (\d+)", str(exc))
@@ -158,6 +166,13 @@ def _read_csv_text(text: str, delim: str) -> pd.DataFrame:
         except pd.errors.EmptyDataError:
             raise RoadmapError("The file is empty.") from None
     raise RoadmapError("The file could not be split into rows and columns; check that it is a CSV export.")
+
+
+def _field_count(text: str, delim: str) -> int:
+    try:
+        return max((len(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)), default=0)
+    except csv.Error:
+        return 0
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
@@ -259,10 +274,10 @@ def load_roadmap(
     header_pos, colmap = _find_header(head, overrides)
     if header_pos is None:
         first = [str(c).strip() for c in head[0] if str(c).strip()]
+        shown = ", ".join(_quote(c) for c in first[:12]).rstrip(".:") or "(blank)"
         raise RoadmapError(
-            "No column looks like a project name or an approach; "
-            f"the first row reads: {', '.join(first[:12]).rstrip('.:') or '(blank)'}. "
-            "Name the columns 'project' and 'approach' (or map them on the Home page).",
+            f"No column looks like a project name or an approach (the first row reads: {shown}); "
+            "name the columns 'project' and 'approach', or map them on the Home page.",
             headers=first,
         )
     headers = [str(c).strip() for c in head[header_pos]]
@@ -270,7 +285,7 @@ def load_roadmap(
     if missing:
         raise RoadmapError(
             f"No column for {' or '.join(missing)} was found among the headers "
-            f"({', '.join(h for h in headers if h) or 'none'}); rename one or map it on the Home page.",
+            f"({', '.join(_quote(h) for h in headers if h) or 'none'}); rename one or map it on the Home page.",
             headers=[h for h in headers if h],
         )
     body = raw.iloc[header_pos + 1 :]
@@ -289,12 +304,18 @@ def load_roadmap(
     return roadmap
 
 
+def _quote(cell: str, limit: int = 40) -> str:
+    """A cell as shown inside an error sentence: on one line and short."""
+    text = " ".join(cell.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _sniff_kind(data: bytes, name: str) -> str:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             if what is None:
                 return "xlsx"
-            raise RoadmapError(f"This file is {what}, not a CSV or XLSX table.")
+            raise RoadmapError(f"This file is {what}.")
     if name.lower().endswith((".xlsx", ".xlsm")):
         raise RoadmapError("The file is named .xlsx but is not an Excel workbook; export it again as XLSX or CSV.")
     return "csv"
@@ -338,11 +359,14 @@ def _build(
         extras[label] = col.str.strip()
     mapping = {headers[pos]: canon for pos, canon in colmap.items()}
 
-    filled = body.apply(lambda c: c.str.strip() != "")
-    nfilled = filled.sum(axis=1).to_numpy()
-    first_cell = body.iloc[:, 0].str.strip()
     project = cols["project"]
     approach_raw = cols["approach"]
+    # Counting filled cells is only needed where a required cell is blank (blank, note and total rows).
+    nfilled = np.full(n, 2)
+    suspect = ((project == "") | (approach_raw == "")).to_numpy()
+    if suspect.any():
+        nfilled[suspect] = (body[suspect].apply(lambda c: c.str.strip() != "")).sum(axis=1).to_numpy()
+    first_cell = body.iloc[:, 0].str.strip()
     approach = parse_approach(approach_raw)
 
     reason = pd.Series(pd.NA, index=body.index, dtype="str")
@@ -442,26 +466,46 @@ def _parse_column(raw: pd.Series, kind: str, name: str) -> tuple[pd.Series, pd.S
 
 def slug(names: pd.Series) -> pd.Series:
     """Stable ids from names: lower case, runs of other characters turned into '-'."""
-    s = names.str.lower().str.replace(r"[^0-9a-z]+", "-", regex=True).str.strip("-")
+    s = names.str.normalize("NFKD").str.lower().str.replace(r"[^0-9a-z]+", "-", regex=True).str.strip("-")
     return s.where(s != "", "project")
 
 
+MAX_DUPLICATES_LISTED = 200
+MAX_ROWS_PER_DUPLICATE = 10
+
+
+def _duplicate_lines(keys: pd.Series, shown: pd.Series, rows: pd.Series, template: str) -> list[str]:
+    dup = keys.duplicated(keep=False) & (keys != "")
+    if not dup.any():
+        return []
+    groups = rows[dup].groupby(keys[dup], sort=False)
+    first = shown[dup].groupby(keys[dup], sort=False).first()
+    lines = []
+    for key, rws in list(groups)[:MAX_DUPLICATES_LISTED]:
+        listed = ", ".join(map(str, rws.iloc[:MAX_ROWS_PER_DUPLICATE]))
+        more = f" and {len(rws) - MAX_ROWS_PER_DUPLICATE:,} more" if len(rws) > MAX_ROWS_PER_DUPLICATE else ""
+        lines.append(template.format(value=first[key], rows=listed + more))
+    return lines
+
+
 def _assign_ids(projects: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    duplicates: list[str] = []
     names = projects["project"].str.strip().str.lower()
-    dup_names = names[names.duplicated(keep=False)]
-    for nm in dup_names.unique()[:200]:
-        rows = projects.loc[names == nm, "row"].tolist()
-        duplicates.append(f"Project name '{projects.loc[names == nm, 'project'].iloc[0]}' appears on rows "
-                          f"{', '.join(map(str, rows))}.")
+    duplicates = _duplicate_lines(names, projects["project"], projects["row"],
+                                  "Project name '{value}' appears on rows {rows}.")
     given = projects["project_id"].fillna("").str.strip()
     ids = given.where(given != "", slug(projects["project"]))
-    dup_given = given[(given != "") & given.duplicated(keep=False)]
-    for pid in dup_given.unique()[:200]:
-        rows = projects.loc[given == pid, "row"].tolist()
-        duplicates.append(f"Project id '{pid}' appears on rows {', '.join(map(str, rows))}; later ones get a suffix.")
+    duplicates += _duplicate_lines(given, given, projects["row"],
+                                   "Project id '{value}' appears on rows {rows}; later ones get a suffix.")
     # Make ids unique with -2, -3 ... so every row stays addressable; the report says why.
-    counter = ids.groupby(ids).cumcount()
-    ids = ids.where(counter == 0, ids + "-" + (counter + 1).astype("str"))
-    projects["project_id"] = ids.astype("str")
+    # A suffixed id may itself be taken ("A", "A", "A 2"), so keep counting until it is free.
+    seen: set[str] = set()
+    unique = []
+    for pid in ids:
+        candidate, k = pid, 1
+        while candidate in seen:
+            k += 1
+            candidate = f"{pid}-{k}"
+        seen.add(candidate)
+        unique.append(candidate)
+    projects["project_id"] = pd.Series(unique, index=projects.index, dtype="str")
     return projects, duplicates

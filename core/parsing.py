@@ -1,30 +1,48 @@
-"""Vectorized parsers for the value forms people type into roadmaps (money, counts, yes/no, words)."""
+"""Vectorized parsers for the value forms people type into roadmaps (money, counts, yes/no, words).
+
+The hot path runs on Arrow string arrays with pyarrow.compute (RE2 regexes in C++): a 100,000-row
+roadmap has about a million cells to read, far too many for per-cell Python.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.vocab import match_approach, normalize_word, vocab
 
 _MULTIPLIERS = {
-    "": 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6,
-    "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9,
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
+    "b": 1e9, "bn": 1e9, "billion": 1e9,
 }
 # Words and symbols that only decorate a figure: currency, approximations, units.
 _DECORATION = (
-    r"(?:usd|eur|gbp|us\$|[$€£¥]|approx\.?|about|around|ca\.|circa|~|≈|\+|"
+    r"usd|eur|gbp|us\$|[$€£¥]|approx\.?|about|around|ca\.|circa|~|≈|\+|"
     r"per\s+(?:day|year|yr|month)|/\s*(?:day|yr|year|month|d)|a\s+day|"
-    r"months?|mos?|ms|fte|calls?|requests?|examples?|tokens?|rows?|pairs?|weeks?|engineers?|people)"
+    r"months?|mos?|ms|fte|calls?|requests?|examples?|tokens?|rows?|pairs?|weeks?|engineers?|people"
 )
+_PLAIN = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
 _NUMBER = (
-    r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?|\.\d+)\s*"
-    r"(?P<mult>k|thousand|mm|mn|mio|m|millions?|bn|b|billion)?$"
+    r"^(?P<neg>-?)(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*"
+    r"(?P<mult>k|thousand|mm|mn|mio|m|millions?|bn|b|billion|)$"
 )
 
 
-def _blank_mask(s: pd.Series, unknown: frozenset[str]) -> pd.Series:
-    return s.isna() | s.str.strip().str.lower().isin(unknown)
+def _arrow(raw: pd.Series) -> pa.ChunkedArray:
+    """Lower-cased, trimmed Arrow strings (nulls stay null)."""
+    arr = pa.array(raw.astype("str"), type=pa.large_string(), from_pandas=True)
+    # Arrow-backed columns with several chunks come back chunked; wrapping those again would make
+    # pyarrow walk them element by element.
+    if not isinstance(arr, pa.ChunkedArray):
+        arr = pa.chunked_array([arr])
+    return pc.utf8_lower(pc.utf8_trim_whitespace(arr))
+
+
+def _blank(t: pa.ChunkedArray, unknown: frozenset[str]) -> np.ndarray:
+    listed = pc.is_in(t, value_set=pa.array(sorted(unknown), type=pa.large_string()))
+    return pc.or_kleene(pc.is_null(t), listed).fill_null(True).to_numpy(zero_copy_only=False)
 
 
 def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -33,61 +51,75 @@ def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     Returns (values as float64 with NaN for unknown, mask of cells that were filled but unreadable).
     Negative amounts are returned as negative numbers; callers decide whether they are allowed.
     """
-    s = raw.astype("str")
-    blank = _blank_mask(s, vocab().unknown)
-    # Fast path: most cells in a clean export are plain numbers.
-    values = pd.to_numeric(s.where(~blank), errors="coerce").astype("float64")
-    todo = values.isna() & ~blank
-    if todo.any():
-        values.loc[todo] = _parse_messy(s[todo]).to_numpy()
-    bad = values.isna() & ~blank
-    return values, bad
+    t = _arrow(raw)
+    blank = _blank(t, vocab().unknown)
+    plain = pc.match_substring_regex(t, _PLAIN).fill_null(False).to_numpy(zero_copy_only=False)
+    values = np.full(len(raw), np.nan)
+    if plain.any():
+        values[plain] = pc.cast(pc.filter(t, pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+    messy = ~plain & ~blank
+    if messy.any():
+        values[messy] = _parse_messy(pc.filter(t, pa.array(messy)))
+    # A 400-digit figure overflows to inf: not an amount anyone planned, so treat it as unreadable.
+    values[np.isinf(values)] = np.nan
+    bad = np.isnan(values) & ~blank
+    return pd.Series(values, index=raw.index), pd.Series(bad, index=raw.index)
 
 
-def _parse_messy(s: pd.Series) -> pd.Series:
-    t = s.str.strip().str.lower()
-    accounting_neg = t.str.match(r"^\(.*\)$")
-    t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    t = t.str.replace(_DECORATION, " ", regex=True).str.strip()
+def _parse_messy(t: pa.ChunkedArray) -> np.ndarray:
+    accounting_neg = pc.match_substring_regex(t, r"^\(.*\)$")
+    t = pc.replace_substring_regex(t, r"^\((.*)\)$", r"\1")
+    t = pc.utf8_trim_whitespace(pc.replace_substring_regex(t, _DECORATION, " "))
     # A comma followed by one or two digits is a decimal comma ("1,5M"); otherwise a separator.
-    decimal_comma = t.str.match(r"^-?\d+,\d{1,2}\s*[a-z]*$")
-    t = t.where(~decimal_comma, t.str.replace(",", ".", regex=False))
-    t = t.str.replace(r"(?<=\d)[,\s'’](?=\d{3}\b)", "", regex=True)
-    # Several dots used as thousands separators ("1.200.000").
-    multi_dot = t.str.match(r"^-?\d{1,3}(?:\.\d{3}){2,}$")
-    t = t.where(~multi_dot, t.str.replace(".", "", regex=False))
-    parts = t.str.extract(_NUMBER)
-    num = pd.to_numeric(parts["num"], errors="coerce")
-    mult = parts["mult"].fillna("").map(_MULTIPLIERS).astype("float64")
-    sign = np.where(parts["neg"].fillna("") == "-", -1.0, 1.0) * np.where(accounting_neg, -1.0, 1.0)
-    return (num * mult * sign).astype("float64")
+    decimal_comma = pc.match_substring_regex(t, r"^-?[0-9]+,[0-9]{1,2}\s*[a-z]*$")
+    t = pc.if_else(decimal_comma, pc.replace_substring(t, ",", "."), t)
+    # What is left between digits is a thousands separator ("1,200,000", "1 200", "1'200").
+    t = pc.replace_substring_regex(t, r"[,'’ ]", "")
+    multi_dot = pc.match_substring_regex(t, r"^-?[0-9]{1,3}(\.[0-9]{3}){2,}$")
+    t = pc.if_else(multi_dot, pc.replace_substring(t, ".", ""), t)
+    parts = pc.extract_regex(t, _NUMBER)
+    num = pc.cast(pc.struct_field(parts, "num"), pa.float64()).to_numpy(zero_copy_only=False)
+    mult_text = pc.struct_field(parts, "mult")
+    mult = np.ones(len(t))
+    for word, factor in _MULTIPLIERS.items():
+        hit = pc.equal(mult_text, word).fill_null(False).to_numpy(zero_copy_only=False)
+        mult[hit] = factor
+    neg = pc.equal(pc.struct_field(parts, "neg"), "-").fill_null(False).to_numpy(zero_copy_only=False)
+    acc = accounting_neg.fill_null(False).to_numpy(zero_copy_only=False)
+    sign = np.where(neg ^ acc, -1.0, 1.0)
+    return num * mult * sign
+
+
+def _map_uniques(raw: pd.Series, lookup) -> tuple[np.ndarray, np.ndarray]:
+    """Apply `lookup` once per distinct value; returns (mapped values per row, codes)."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    mapped = np.array([lookup(u) for u in uniques] + [None], dtype=object)
+    return mapped[codes], codes  # code -1 (missing) picks the trailing None
 
 
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """yes/no words as a nullable boolean (NA = unknown) and a mask of unreadable cells."""
     v = vocab()
-    key = raw.astype("str").str.strip().str.lower()
     table = {**{k: True for k in v.true}, **{k: False for k in v.false}}
-    out = key.map(table).astype("boolean")
-    blank = _blank_mask(key, v.unknown)
-    bad = out.isna() & ~blank
-    return out, bad
+    mapped, _ = _map_uniques(raw, lambda u: table.get(str(u).strip().lower()))
+    out = pd.array(mapped, dtype="boolean")
+    blank = _blank(_arrow(raw), v.unknown)
+    bad = pd.isna(out) & ~blank
+    return pd.Series(out, index=raw.index), pd.Series(np.asarray(bad, dtype=bool), index=raw.index)
 
 
 def parse_enum(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """A word from a small vocabulary (status, quality, coverage, tier), or NA."""
     v = vocab()
     table = v.enums[kind]
-    uniques = raw.astype("str").dropna().unique()
-    lookup = {u: table.get(normalize_word(u)) for u in uniques}
-    out = raw.astype("str").map(lookup).astype("str")
-    blank = raw.isna() | raw.astype("str").str.strip().str.lower().isin(v.unknown - set(table))
-    bad = out.isna() & ~blank
-    return out, bad
+    mapped, _ = _map_uniques(raw, lambda u: table.get(normalize_word(u)))
+    out = pd.Series(mapped, index=raw.index, dtype="str")
+    blank = _blank(_arrow(raw), v.unknown - set(table))
+    bad = out.isna().to_numpy() & ~blank
+    return out, pd.Series(bad, index=raw.index)
 
 
 def parse_approach(raw: pd.Series) -> pd.Series:
     """Canonical approach per cell (NA when blank or unrecognized); matched once per distinct value."""
-    uniques = raw.astype("str").dropna().unique()
-    lookup = {u: match_approach(u) for u in uniques}
-    return raw.astype("str").map(lookup).astype("str")
+    mapped, _ = _map_uniques(raw, match_approach)
+    return pd.Series(mapped, index=raw.index, dtype="str")

@@ -94,8 +94,8 @@ def price(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
 
 
 def _tier_price(tier: np.ndarray, a: BaseModel, side: str) -> np.ndarray:
-    table = {t: getattr(a, f"price_{side}_{t}") for t in TIERS}
-    return pd.Series(tier).map(table).fillna(table[a.default_api_tier]).to_numpy(dtype="float64")
+    default = getattr(a, f"price_{side}_{a.default_api_tier}")
+    return np.select([tier == t for t in TIERS], [getattr(a, f"price_{side}_{t}") for t in TIERS], default)
 
 
 def _decline_sum(decline: float, years: int) -> float:

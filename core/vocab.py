@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from core.config import DATA_DIR
+from core.config import DATA_DIR, load_yaml
 
 _UNIT = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -51,7 +49,7 @@ class Vocab:
 
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    raw = yaml.safe_load((DATA_DIR / "columns.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((DATA_DIR / "columns.yaml").read_text(encoding="utf-8"))
     columns: dict[str, Column] = {}
     index: dict[str, str] = {}
     for name, spec in raw["columns"].items():
