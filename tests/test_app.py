@@ -1,0 +1,160 @@
+"""AppTest: every page on every sample, and the main flows (upload, remap, assumptions, decisions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import config, portfolio
+from core.explain import usd
+from core.loader import load_roadmap
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(p.name for p in (ROOT / "sample_portfolios").iterdir()
+                 if p.suffix in (".csv", ".xlsx") and not p.name.startswith("template"))
+PAGES = ["pages/1_Portfolio.py", "pages/2_Project_review.py", "pages/3_Kill_list.py", "pages/4_Assumptions.py"]
+TIMEOUT = 90
+
+
+def _home() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    return at.run()
+
+
+def _metric(at: AppTest, label_part: str) -> str:
+    matches = [m.value for m in at.metric if label_part in m.label]
+    assert matches, f"no metric labelled {label_part!r}: {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def _frame(at: AppTest, column: str):
+    """The first table on the page with this column (AppTest does not keep display elements' keys)."""
+    for df in at.dataframe:
+        value = df.value
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def _expected(name: str) -> portfolio.Summary:
+    roadmap = load_roadmap(ROOT / "sample_portfolios" / name)
+    return portfolio.summarize(portfolio.score(roadmap.projects, config.defaults()))
+
+
+def test_first_visit_shows_the_default_sample_dashboard():
+    at = _home()
+    assert not at.exception
+    assert at.title[0].value == "AI Roadmap Review"
+    expected = _expected("bank.csv")
+    assert _metric(at, "Projects") == f"{expected.projects:,}"
+    assert _metric(at, "Kill-list savings") == usd(expected.kill_list_savings_usd)
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_page_renders_every_sample(sample):
+    at = _home()
+    at.selectbox(key="sample_pick").select(sample).run()
+    assert not at.exception
+    expected = _expected(sample)
+    assert _metric(at, "Custom models") == f"{expected.custom:,}"
+    assert sample in at.caption[0].value
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert at.title, page
+    # The Kill list ranks exactly the kill and prove projects.
+    at.switch_page("pages/3_Kill_list.py").run()
+    table = _frame(at, "recommendation")
+    assert len(table) == expected.kill + expected.prove
+
+
+def test_upload_a_messy_csv_shows_mapping_and_rejects():
+    at = _home()
+    data = (ROOT / "tests" / "fixtures" / "messy_roadmap.csv").read_bytes()
+    at.file_uploader(key="upload_roadmap").set_value(("messy_roadmap.csv", data, "text/csv")).run()
+    assert not at.exception
+    mapping = _frame(at, "Read as")
+    read_as = dict(zip(mapping["Header in the file"], mapping["Read as"], strict=True))
+    assert read_as["Budget (USD)"] == "build_cost_usd"
+    assert read_as["Some Unknown Column"] == "(kept, not used)"
+    rejected = _frame(at, "reason")
+    assert set(rejected["row"]) >= {14, 18, 19, 20}
+    assert "totals row" in rejected.loc[rejected["row"] == 20, "reason"].iloc[0]
+    assert _metric(at, "Projects") == "12"
+
+
+def test_unusable_upload_gets_one_sentence_and_no_traceback():
+    at = _home()
+    png = (ROOT / "tests" / "fixtures" / "image.csv").read_bytes()
+    at.file_uploader(key="upload_roadmap").set_value(("image.csv", png, "text/csv")).run()
+    assert not at.exception
+    assert at.error[0].value == "This file is a PNG image, not a CSV or XLSX table."
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("This file is a PNG image")
+
+
+def test_remapping_an_unrecognized_header_rescores_the_portfolio():
+    text = "Initiative Label,Approach,Build Cost\nClaims model,fine-tune,400000\nChat helper,API + RAG,\n"
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("odd.csv", text.encode(), "text/csv")).run()
+    assert "No column for project" in at.error[0].value
+    at.selectbox(key="map_header").select("Initiative Label")
+    at.selectbox(key="map_target").select("project")
+    at.button(key="map_apply").click().run()
+    assert not at.exception
+    assert not at.error
+    assert _metric(at, "Projects") == "2"
+    assert _metric(at, "Custom models") == "1"
+
+
+def test_changing_an_assumption_changes_the_totals_everywhere():
+    at = _home()
+    before = _metric(at, "Kill-list savings")
+    at.switch_page("pages/4_Assumptions.py").run()
+    at.number_input(key="assume_loaded_fte_cost_usd").set_value(400000).run()
+    assert not at.exception
+    at.switch_page("app.py").run()
+    after = _metric(at, "Kill-list savings")
+    projects = load_roadmap(ROOT / "sample_portfolios" / "bank.csv").projects
+    expected = portfolio.summarize(portfolio.score(projects, config.make({"loaded_fte_cost_usd": 400000})))
+    assert after == usd(expected.kill_list_savings_usd)
+    assert after != before
+
+
+def test_an_invalid_assumptions_file_keeps_the_previous_assumptions():
+    at = _home()
+    at.switch_page("pages/4_Assumptions.py").run()
+    at.file_uploader(key="upload_assumptions").set_value(("a.yaml", b"horizon_years: 9\n", "text/yaml")).run()
+    assert not at.exception
+    assert "'horizon_years' must be a whole number between 1 and 5" in at.error[0].value
+    assert at.number_input(key="assume_horizon_years").value == 3
+    at.file_uploader(key="upload_assumptions").set_value(("b.yaml", b"horizon_years: 5\n", "text/yaml")).run()
+    assert at.number_input(key="assume_horizon_years").value == 5
+
+
+def test_recording_a_decision_appends_to_the_history_and_the_kill_list():
+    at = _home()
+    at.switch_page("pages/2_Project_review.py").run()
+    project_id = at.selectbox(key="review_project").value
+    at.text_input(key="decision_reviewer").input("Dana")
+    at.text_area(key="decision_note").input("Rescope to the API path =SUM(A1)")
+    at.selectbox(key="decision_choice").select("rescope")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    history = _frame(at, "reviewer")
+    assert list(history["decision"]) == ["rescope"]
+    assert history["project_id"].iloc[0] == project_id
+    at.switch_page("pages/3_Kill_list.py").run()
+    kill = _frame(at, "recommendation")
+    assert "rescope" in set(kill["decision"])
+
+
+def test_a_review_link_opens_the_named_project():
+    at = _home()
+    at.query_params["project"] = "BNK-021"
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    assert at.selectbox(key="review_project").value == "BNK-021"
