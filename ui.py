@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +13,13 @@ import streamlit as st
 
 from core import config, portfolio
 from core.charts import VERDICT_COLORS
+from core.decisions import Decision, DecisionStore, database_url
 from core.explain import usd
 from core.loader import LoadReport, RoadmapError, load_roadmap
 
 ROOT = Path(__file__).parent
 SAMPLES_DIR = ROOT / "sample_portfolios"
 DEFAULT_SAMPLE = "bank.csv"
-DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
 # Material icons render with Streamlit's own font, so they show on machines without emoji fonts.
 VERDICT_MARKS = {"kill": ":red[:material/cancel:]", "prove": ":orange[:material/help:]",
                  "keep": ":blue[:material/check_circle:]", "ok": ":gray[:material/radio_button_unchecked:]"}
@@ -44,7 +44,6 @@ def _init_state() -> None:
         ss.source = {"name": path.name, "data": path.read_bytes(), "origin": "sample"}
     ss.setdefault("mapping", {})
     ss.setdefault("overrides", {})
-    ss.setdefault("decisions", [])
     ss.setdefault("load_error", None)
 
 
@@ -124,30 +123,29 @@ def source_key() -> str:
     return hashlib.sha1(st.session_state.source["data"]).hexdigest()[:12]
 
 
+@st.cache_resource(max_entries=4)
+def _store(url: str) -> DecisionStore:
+    return DecisionStore(url)
+
+
+def store() -> DecisionStore:
+    """The shared decision log (one engine per database URL)."""
+    return _store(database_url())
+
+
 def record_decision(project_id: str, project: str, decision: str, note: str, reviewer: str,
                     revisit: date | None) -> None:
-    """Append one decision to the history (append-only: earlier entries are never changed)."""
-    st.session_state.decisions.append({
-        "roadmap": source_key(), "project_id": project_id, "project": project, "decision": decision,
-        "note": note, "reviewer": reviewer, "revisit": revisit.isoformat() if revisit else "",
-        "recorded_at": datetime.now().isoformat(timespec="seconds"),
-    })
+    """Append one decision to the log (append-only: earlier entries are never changed)."""
+    store().append(Decision(source_key(), project_id, project, decision, reviewer, note, revisit))
 
 
 def decision_history(project_id: str | None = None) -> pd.DataFrame:
-    cols = ["recorded_at", "project_id", "project", "decision", "reviewer", "revisit", "note"]
-    rows = [d for d in st.session_state.decisions if d["roadmap"] == source_key()
-            and (project_id is None or d["project_id"] == project_id)]
-    return pd.DataFrame(rows, columns=["roadmap", *cols])[cols]
+    return store().history(source_key(), project_id)
 
 
 def latest_decisions() -> dict[str, str]:
     """Project id -> its latest decision on the current roadmap."""
-    out: dict[str, str] = {}
-    for d in st.session_state.decisions:
-        if d["roadmap"] == source_key():
-            out[d["project_id"]] = d["decision"]
-    return out
+    return store().latest(source_key())
 
 
 def verdict_label(verdict: str) -> str:
@@ -160,10 +158,18 @@ def style_verdicts(frame: pd.DataFrame, money: list[str]) -> object:
         c = VERDICT_COLORS.get(str(v))
         return f"background-color: {c}; color: white; font-weight: 600" if c else ""
 
-    styler = frame.style
-    if "verdict" in frame.columns:
+    def money_text(v: object) -> str:
+        return "—" if pd.isna(v) else usd(v)
+
+    # Streamlit shows missing text as "None"; a blank cell reads better in a meeting.
+    shown = frame.copy()
+    for col in shown.columns:
+        if col not in money and pd.api.types.is_string_dtype(shown[col].dtype):
+            shown[col] = shown[col].fillna("")
+    styler = shown.style
+    if "verdict" in shown.columns:
         styler = styler.map(colour, subset=["verdict"])
-    return styler.format({c: usd for c in money if c in frame.columns}, na_rep="")
+    return styler.format({c: money_text for c in money if c in shown.columns})
 
 
 __all__ = ["usd"]

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from core import charts, explain, pricing
+from core.decisions import DECISIONS
 
 ui.setup("Project review")
 p = ui.require_portfolio()
@@ -116,7 +117,7 @@ st.markdown("### Decision")
 with st.form("decision_form", clear_on_submit=True):
     d1, d2, d3 = st.columns([1, 1, 1])
     default = {"kill": "kill", "prove": "needs-evidence", "keep": "keep", "ok": "keep"}[verdict]
-    decision = d1.selectbox("Decision", ui.DECISIONS, index=ui.DECISIONS.index(default), key="decision_choice")
+    decision = d1.selectbox("Decision", DECISIONS, index=DECISIONS.index(default), key="decision_choice")
     reviewer = d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
     revisit = d3.date_input("Revisit on", value=None, key="decision_revisit")
     note = st.text_area("Note", key="decision_note", max_chars=2000, height=80)

@@ -18,6 +18,12 @@ PAGES = ["pages/1_Portfolio.py", "pages/2_Project_review.py", "pages/3_Kill_list
 TIMEOUT = 90
 
 
+@pytest.fixture(autouse=True)
+def _own_decision_log(tmp_path, monkeypatch):
+    # Each test writes decisions to its own SQLite file, never to the developer's decisions.db.
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{tmp_path / 'decisions.db'}")
+
+
 def _home() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     return at.run()

@@ -52,6 +52,7 @@ def server(tmp_path_factory):
              "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{log_path.parent / 'decisions.db'}"},
         )
     url = f"http://localhost:{port}"
     try:
