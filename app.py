@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from core import portfolio
 from core.vocab import vocab
 
 ui.setup("Home")
@@ -65,7 +66,7 @@ if p.error:
     st.error(p.error)
 
 if p.scored is not None:
-    s = ui.portfolio.summarize(p.scored)
+    s = portfolio.summarize(p.scored)
     h = int(p.cfg.horizon_years)
     cols = st.columns(6)
     cols[0].metric("Projects", f"{s.projects:,}")

@@ -66,10 +66,12 @@ class Portfolio:
     error: str | None
     headers: list[str]
     name: str
+    inputs: tuple  # (data, name, mapping, overrides): the cache key of everything derived from it
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _score_cached(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
+def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
+    """(report, scored, error, headers) for a file, a mapping and assumption overrides; cached."""
     cfg = config.make(dict(overrides))
     try:
         roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
@@ -84,28 +86,22 @@ def current() -> Portfolio:
     overrides = tuple(sorted(ss.overrides.items()))
     cfg = config.make(dict(overrides))
     src = ss.source
+    inputs = (src["data"], src["name"], tuple(sorted(ss.mapping.items())), overrides)
     with st.spinner("Scoring the roadmap…"):
         try:
-            report, scored, error, headers = _score_cached(
-                src["data"], src["name"], tuple(sorted(ss.mapping.items())), overrides)
+            report, scored, error, headers = scored_for(*inputs)
         except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
             log.exception("scoring failed")
             report, scored, headers = None, None, []
             error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
-    return Portfolio(report, scored, cfg, error, headers, src["name"])
+    return Portfolio(report, scored, cfg, error, headers, src["name"], inputs)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def sensitivity_cached(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
-    cfg = config.make(dict(overrides))
+def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
+    """The tornado table for the same inputs as scored_for; cached."""
     roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
-    return portfolio.sensitivity(roadmap.projects, cfg)
-
-
-def sensitivity() -> pd.DataFrame:
-    ss = st.session_state
-    return sensitivity_cached(ss.source["data"], ss.source["name"], tuple(sorted(ss.mapping.items())),
-                              tuple(sorted(ss.overrides.items())))
+    return portfolio.sensitivity(roadmap.projects, config.make(dict(overrides)))
 
 
 def require_portfolio() -> Portfolio:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts, explain, pricing
+from core import charts, explain, portfolio, pricing
 from core.decisions import DECISIONS
 
 ui.setup("Project review")
@@ -24,7 +24,7 @@ wanted = st.query_params.get("project")
 if wanted in labels and ss.get("review_project") != wanted and not ss.get("_review_from_widget"):
     ss.review_project = wanted
 if ss.get("review_project") not in labels:
-    ss.review_project = ui.portfolio.kill_list(scored)["project_id"].iloc[0] if (
+    ss.review_project = portfolio.kill_list(scored)["project_id"].iloc[0] if (
         scored["verdict"].isin(["kill", "prove"]).any()) else ids[0]
 ss._review_from_widget = False
 
@@ -98,8 +98,8 @@ if row["custom"]:
                  column_config={"path": "Path", "term": "Term", "usd": "Amount"}, key="cost_breakdown")
     be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
     st.caption(
-        f"Break-even volume: {ui.portfolio.money_or_never(be1)} calls/day in year 1, "
-        f"{ui.portfolio.money_or_never(be_last)} in year {h} (API prices fall "
+        f"Break-even volume: {portfolio.money_or_never(be1)} calls/day in year 1, "
+        f"{portfolio.money_or_never(be_last)} in year {h} (API prices fall "
         f"{cfg.api_price_decline:.0%} a year). Expected volume: "
         f"{'unknown' if pd.isna(row['daily_calls']) else f'{row.daily_calls:,.0f}'} calls/day."
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import ui
-from core import brief, export
+from core import brief, config, export, portfolio
 
 ui.setup("Kill list")
 p = ui.require_portfolio()
@@ -14,8 +13,8 @@ scored = p.scored
 h = int(p.cfg.horizon_years)
 
 st.title("Kill list")
-kill = ui.portfolio.kill_list(scored)
-summary = ui.portfolio.summarize(scored)
+kill = portfolio.kill_list(scored)
+summary = portfolio.summarize(scored)
 decided = ui.latest_decisions()
 
 m = st.columns(4)
@@ -61,26 +60,28 @@ for i, r in enumerate(top.itertuples(index=False)):
     links[i % 4].page_link("pages/2_Project_review.py", label=f"{i + 1}. {_short(r.project)}",
                            query_params={"project": r.project_id})
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _downloads(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> tuple:
+    """CSV, XLSX and brief for one set of inputs and decisions, built once rather than on every rerun."""
+    scored = ui.scored_for(data, name, mapping, overrides)[1]
+    kill = portfolio.kill_list(scored)
+    decided = dict(decisions)
+    machine = export.machine_table(kill)
+    machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
+    cfg = config.make(dict(overrides))
+    html = brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided)
+    return export.to_csv(machine).encode("utf-8"), export.to_xlsx({"kill list": machine}), html.encode("utf-8")
+
+
 st.subheader("Download")
-machine = export.machine_table(kill)
-machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
+with st.spinner("Preparing the downloads and the meeting brief…"):
+    csv_bytes, xlsx_bytes, html_bytes = _downloads(*p.inputs, tuple(sorted(decided.items())))
 stem = p.name.rsplit(".", 1)[0] + "_kill_list"
 d1, d2, d3 = st.columns(3)
-d1.download_button("Kill list (CSV)", export.to_csv(machine).encode("utf-8"), file_name=f"{stem}.csv",
-                   mime="text/csv", key="download_csv", on_click="ignore", icon=":material/description:")
-d2.download_button("Kill list (XLSX)", export.to_xlsx({"kill list": machine}), file_name=f"{stem}.xlsx",
+d1.download_button("Kill list (CSV)", csv_bytes, file_name=f"{stem}.csv", mime="text/csv", key="download_csv",
+                   on_click="ignore", icon=":material/description:")
+d2.download_button("Kill list (XLSX)", xlsx_bytes, file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="download_xlsx", on_click="ignore", icon=":material/table_view:")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _brief(scored: pd.DataFrame, kill: pd.DataFrame, _summary, overrides: tuple, source: str,
-           decisions: tuple) -> str:
-    return brief.build_brief(scored, kill, _summary, ui.config.make(dict(overrides)), source, dict(decisions))
-
-
-with st.spinner("Rendering the meeting brief…"):
-    html = _brief(scored, kill, summary, tuple(sorted(st.session_state.overrides.items())), p.name,
-                  tuple(sorted(decided.items())))
-d3.download_button("Meeting brief (HTML)", html.encode("utf-8"), file_name=f"{stem}_brief.html",
-                   mime="text/html", key="download_brief", on_click="ignore", icon=":material/summarize:")
+d3.download_button("Meeting brief (HTML)", html_bytes, file_name=f"{stem}_brief.html", mime="text/html",
+                   key="download_brief", on_click="ignore", icon=":material/summarize:")

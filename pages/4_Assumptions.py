@@ -16,6 +16,10 @@ params = config.params()
 cfg = config.make(ss.overrides)
 
 
+def _num(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
+
+
 def _widget_key(key: str) -> str:
     return f"assume_{key}"
 
@@ -71,7 +75,7 @@ t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file
 t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
 t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
 if ss.overrides:
-    st.info("Changed from the defaults: " + ", ".join(f"{params[k].label} = {v:g}" if isinstance(v, (int, float))
+    st.info("Changed from the defaults: " + ", ".join(f"{params[k].label} = {_num(v)}" if isinstance(v, (int, float))
                                                        else f"{params[k].label} = {v}"
                                                        for k, v in ss.overrides.items()))
 
@@ -91,9 +95,9 @@ for group, items in groupby(params.values(), key=lambda p: p.group):
                 step = 0.05 if prm.max <= 2 else None
                 c1.number_input(label, min_value=float(prm.min), max_value=float(prm.max), step=step, key=wkey,
                                 on_change=_on_edit, args=(prm.key,), format="%g")
-            rng = f"Default {prm.value:g}" if isinstance(prm.value, (int, float)) else f"Default {prm.value}"
+            rng = f"Default {_num(prm.value)}" if isinstance(prm.value, (int, float)) else f"Default {prm.value}"
             if prm.low is not None:
-                rng += f"; sensitivity range {prm.low:g} to {prm.high:g}"
+                rng += f"; sensitivity range {_num(prm.low)} to {_num(prm.high)}"
             c2.caption(f"{rng}. Source: {prm.source}  \n`{prm.key}`")
 
 st.subheader("Sensitivity")
@@ -102,7 +106,7 @@ if p.scored is None:
     st.info("Load a roadmap on the Home page to see how sensitive the savings are.")
 else:
     with st.spinner("Re-pricing the portfolio at each end of every range…"):
-        sens = ui.sensitivity()
+        sens = ui.sensitivity_for(*p.inputs)
     st.altair_chart(charts.tornado(sens), width="stretch", key="chart_tornado")
     top = sens.head(3)
     st.caption("Largest swings: " + "; ".join(
