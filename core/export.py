@@ -16,6 +16,8 @@ from core.portfolio import OUTPUT_COLUMNS
 
 _FORMULA_START = r"^[=+\-@\t\r\x00]"
 MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd")
+# Control characters an XLSX cell cannot hold (openpyxl raises on them); tab, line feed and CR are allowed.
+_XLSX_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -25,7 +27,8 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             text = s.astype("str")
-            risky = text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy()
+            # A copy: the array pandas hands back can be read-only, and mixed columns are edited below.
+            risky = text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool, copy=True)
             if s.dtype == object and risky.any():
                 # Mixed columns: a number such as -5 is a number, not text, and stays as it is.
                 idx = np.flatnonzero(risky)
@@ -87,6 +90,20 @@ def to_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralized, and with the control characters a workbook refuses removed (a stray NUL or \\x01 in a
+    roadmap cell must not make the download fail)."""
+    out = neutralize(frame)
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            text = s.astype("str")
+            bad = text.str.contains(_XLSX_ILLEGAL, regex=True, na=False).to_numpy(dtype=bool, copy=True)
+            if bad.any():
+                out[col] = s.where(~bad, text.str.replace(_XLSX_ILLEGAL, "", regex=True))
+    return out
+
+
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per table, header bold and frozen, money columns formatted as $."""
     from openpyxl.styles import Font  # lazy: the CLI's CSV path never needs openpyxl
@@ -94,7 +111,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, table in sheets.items():
-            safe = neutralize(table)
+            safe = _xlsx_safe(table)
             safe.to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             ws.freeze_panes = "A2"

@@ -10,12 +10,16 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 from warnings import catch_warnings, simplefilter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from core.parsing import parse_approach, parse_bool, parse_enum, parse_number
 from core.vocab import normalize_header, vocab
@@ -23,7 +27,8 @@ from core.vocab import normalize_header, vocab
 HEADER_SCAN_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
-_TOTAL = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ", re.IGNORECASE)
+# Matched against the lower-cased cell, so pandas can hand the pattern to Arrow instead of looping in Python.
+_TOTAL = r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ"
 _MAGIC = {
     b"\x89PNG": "a PNG image, not a CSV or XLSX table",
     b"\xff\xd8\xff": "a JPEG image, not a CSV or XLSX table",
@@ -104,7 +109,9 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError:
                 pass
-        raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
+        # A stray NUL in one cell of a text export must not cost every other row; many NULs mean binary.
+        if head.count(0) > 0.02 * len(head):
+            raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -123,12 +130,16 @@ def _cp1252_ok(data: bytes) -> bool:
 
 def _sniff_delimiter(text: str) -> str:
     # csv.Sniffer guesses badly on short files with title rows and money like "1,200";
-    # a count of each candidate that is consistent across lines is more reliable here.
-    lines = [ln for ln in text.splitlines()[:60] if ln.strip()]
+    # a count of each candidate that is consistent across rows is more reliable here. Rows are read as
+    # CSV records, so a quoted cell holding line breaks (or a Unicode line separator) stays one row.
+    sample = text[:65536]
     best, best_score = ",", (-1, -1)
     for d in DELIMITERS:
-        counts = [_count_outside_quotes(ln, d) for ln in lines]
-        nonzero = [c for c in counts if c > 0]
+        try:
+            rows = [r for r in islice(csv.reader(io.StringIO(sample, newline=""), delimiter=d), 60) if "".join(r).strip()]
+        except csv.Error:
+            continue
+        nonzero = [len(r) - 1 for r in rows if len(r) > 1]
         if not nonzero:
             continue
         mode = max(set(nonzero), key=nonzero.count)
@@ -142,8 +153,47 @@ def _count_outside_quotes(line: str, delim: str) -> int:
     return sum(1 for i, part in enumerate(line.split('"')) if i % 2 == 0 for _ in range(part.count(delim)))
 
 
+def _head_width(text: str, delim: str) -> int:
+    """Fields in the widest of the first 200 lines (a quick count, checked by the readers)."""
+    head = text[:262144].splitlines()[:200]
+    return max((_count_outside_quotes(ln, delim) for ln in head), default=0) + 1
+
+
+def _read_csv_arrow(text: str, delim: str) -> pd.DataFrame | None:
+    """pyarrow's multi-threaded reader, for files whose every line has the same number of fields.
+
+    Returns None when a line differs (a blank line, a short note, a wider row): the careful reader
+    below keeps those lines in place, so row numbers stay right and no cell is lost.
+    """
+    width = _head_width(text, delim)
+    names = [str(i) for i in range(width)]
+    odd: list[int] = []
+
+    def on_invalid(_row: object) -> str:
+        odd.append(1)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True,
+                                             newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError):
+        return None
+    if odd or table.num_rows == 0:
+        return None
+    frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    frame.columns = range(width)
+    return frame
+
+
 def _read_csv_text(text: str, delim: str) -> pd.DataFrame:
-    width = max((_count_outside_quotes(ln, delim) for ln in text.splitlines()[:200]), default=0) + 1
+    width = _head_width(text, delim)
     for _ in range(5):
         try:
             with catch_warnings():
@@ -267,7 +317,9 @@ def load_roadmap(
         if _looks_binary(text):
             raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
         delim = _sniff_delimiter(text)
-        raw = _read_csv_text(text, delim)
+        raw = _read_csv_arrow(text, delim)
+        if raw is None:
+            raw = _read_csv_text(text, delim)
     if raw.empty:
         raise RoadmapError("The file has no rows.")
     head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
@@ -383,7 +435,7 @@ def _build(
 
     reject(nfilled == 0, "", "", "blank row")
     reject(first_cell.str.startswith("#"), headers[0] or "column 1", first_cell, "comment row (starts with #)")
-    reject(project.str.match(_TOTAL) & (approach_raw == ""), "project", project, "looks like a totals row, not a project")
+    reject(project.str.lower().str.match(_TOTAL) & (approach_raw == ""), "project", project, "looks like a totals row, not a project")
     reject((nfilled == 1) & ((project == "") | (approach_raw == "")), headers[0] or "column 1", first_cell,
            "looks like a note, not a project: only one cell is filled")
     reject(project == "", "project", "", "project name is blank; every project needs a name")
@@ -431,11 +483,12 @@ def _build(
 
 
 def _empty(kind: str, n: int) -> pd.Series:
+    """An all-unknown column of the right type, for a canonical column the file does not have."""
     if kind in ("money", "count", "number"):
         return pd.Series(np.full(n, np.nan))
     if kind == "bool":
-        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"))
-    return pd.Series([pd.NA] * n, dtype="str")
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)))
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
 _EXPECTED = {
@@ -466,7 +519,12 @@ def _parse_column(raw: pd.Series, kind: str, name: str) -> tuple[pd.Series, pd.S
 
 def slug(names: pd.Series) -> pd.Series:
     """Stable ids from names: lower case, runs of other characters turned into '-'."""
-    s = names.str.normalize("NFKD").str.lower().str.replace(r"[^0-9a-z]+", "-", regex=True).str.strip("-")
+    # NFKD splits "ü" into "u" and a combining mark; drop the marks so "Zürich" reads "zurich", not "zu-rich".
+    arr = pa.array(names, type=pa.large_string(), from_pandas=True)
+    arr = pc.replace_substring_regex(pc.utf8_normalize(arr, form="NFKD"), r"[\x{0300}-\x{036f}]+", "")
+    arr = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^0-9a-z]+", "-")
+    arr = pc.utf8_trim(arr, characters="-")
+    s = pd.Series(pd.array(arr, dtype="str"), index=names.index)
     return s.where(s != "", "project")
 
 
@@ -493,19 +551,26 @@ def _assign_ids(projects: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     duplicates = _duplicate_lines(names, projects["project"], projects["row"],
                                   "Project name '{value}' appears on rows {rows}.")
     given = projects["project_id"].fillna("").str.strip()
-    ids = given.where(given != "", slug(projects["project"]))
+    ids = given.copy()
+    needs_slug = (given == "").to_numpy()
+    if needs_slug.any():
+        ids[needs_slug] = slug(projects.loc[needs_slug, "project"])
     duplicates += _duplicate_lines(given, given, projects["row"],
                                    "Project id '{value}' appears on rows {rows}; later ones get a suffix.")
     # Make ids unique with -2, -3 ... so every row stays addressable; the report says why.
     # A suffixed id may itself be taken ("A", "A", "A 2"), so keep counting until it is free.
-    seen: set[str] = set()
-    unique = []
-    for pid in ids:
-        candidate, k = pid, 1
-        while candidate in seen:
-            k += 1
-            candidate = f"{pid}-{k}"
-        seen.add(candidate)
-        unique.append(candidate)
-    projects["project_id"] = pd.Series(unique, index=projects.index, dtype="str")
+    # Only repeated ids need the loop; the others are taken as they are.
+    repeated = ids.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        seen = set(ids[~repeated].tolist())
+        fixed = []
+        for pid in ids[repeated].tolist():
+            candidate, k = pid, 1
+            while candidate in seen:
+                k += 1
+                candidate = f"{pid}-{k}"
+            seen.add(candidate)
+            fixed.append(candidate)
+        ids[repeated] = fixed
+    projects["project_id"] = ids.astype("str")
     return projects, duplicates

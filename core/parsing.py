@@ -30,14 +30,19 @@ _NUMBER = (
 )
 
 
-def _arrow(raw: pd.Series) -> pa.ChunkedArray:
-    """Lower-cased, trimmed Arrow strings (nulls stay null)."""
-    arr = pa.array(raw.astype("str"), type=pa.large_string(), from_pandas=True)
+def _strings(raw: pd.Series) -> pa.ChunkedArray:
+    """The column as Arrow strings, without copying when pandas already holds it in Arrow."""
+    arr = pa.array(raw.astype("str"), from_pandas=True)
     # Arrow-backed columns with several chunks come back chunked; wrapping those again would make
     # pyarrow walk them element by element.
     if not isinstance(arr, pa.ChunkedArray):
         arr = pa.chunked_array([arr])
-    return pc.utf8_lower(pc.utf8_trim_whitespace(arr))
+    return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+
+
+def _arrow(raw: pd.Series) -> pa.ChunkedArray:
+    """Lower-cased, trimmed Arrow strings (nulls stay null)."""
+    return pc.utf8_lower(pc.utf8_trim_whitespace(_strings(raw)))
 
 
 def _blank(t: pa.ChunkedArray, unknown: frozenset[str]) -> np.ndarray:
@@ -51,17 +56,23 @@ def parse_number(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     Returns (values as float64 with NaN for unknown, mask of cells that were filled but unreadable).
     Negative amounts are returned as negative numbers; callers decide whether they are allowed.
     """
-    t = _arrow(raw)
-    blank = _blank(t, vocab().unknown)
+    # Roadmap figures repeat (round budgets, the same few volumes), so each distinct text is read once.
+    encoded = pc.dictionary_encode(_strings(raw).combine_chunks())
+    t = pa.chunked_array([pc.utf8_lower(pc.utf8_trim_whitespace(encoded.dictionary))])
+    blank_u = _blank(t, vocab().unknown)
     plain = pc.match_substring_regex(t, _PLAIN).fill_null(False).to_numpy(zero_copy_only=False)
-    values = np.full(len(raw), np.nan)
+    values_u = np.full(len(t), np.nan)
     if plain.any():
-        values[plain] = pc.cast(pc.filter(t, pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
-    messy = ~plain & ~blank
+        values_u[plain] = pc.cast(pc.filter(t, pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+    messy = ~plain & ~blank_u
     if messy.any():
-        values[messy] = _parse_messy(pc.filter(t, pa.array(messy)))
+        values_u[messy] = _parse_messy(pc.filter(t, pa.array(messy)))
     # A 400-digit figure overflows to inf: not an amount anyone planned, so treat it as unreadable.
-    values[np.isinf(values)] = np.nan
+    values_u[np.isinf(values_u)] = np.nan
+    # Null cells have no dictionary entry: code -1 picks the NaN / "blank" appended at the end.
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    values = np.append(values_u, np.nan)[codes]
+    blank = np.append(blank_u, True)[codes]
     bad = np.isnan(values) & ~blank
     return pd.Series(values, index=raw.index), pd.Series(bad, index=raw.index)
 
