@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, portfolio
+from core import brief, config, export, portfolio
 from core.charts import VERDICT_COLORS
 from core.decisions import Decision, DecisionStore, database_url
 from core.explain import usd
@@ -97,6 +97,41 @@ def current() -> Portfolio:
     return Portfolio(report, scored, cfg, error, headers, src["name"], inputs)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
+    """The ranked kill list for the same inputs as scored_for; cached."""
+    return portfolio.kill_list(scored_for(data, name, mapping, overrides)[1])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def kill_table_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> pd.DataFrame:
+    """The list as shown: ranked, verdict labels, money as $1.2M, each project's latest decision."""
+    kill = kill_list_for(data, name, mapping, overrides)
+    decided = dict(decisions)
+    table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
+                  "recommendation", "evidence_needed"]].copy()
+    table.insert(0, "rank", range(1, len(table) + 1))
+    table["verdict"] = verdict_badges(table["verdict"])
+    table["projected_savings_usd"] = table["projected_savings_usd"].map(usd)
+    table["team"] = table["team"].fillna("")
+    table["decision"] = [decided.get(i, "open") for i in kill["project_id"]]
+    return table
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> bytes:
+    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions."""
+    scored = scored_for(data, name, mapping, overrides)[1]
+    kill = portfolio.kill_list(scored)
+    decided = dict(decisions)
+    if kind == "brief":
+        cfg = config.make(dict(overrides))
+        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided).encode("utf-8")
+    machine = export.machine_table(kill)
+    machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
+    return export.to_csv(machine).encode("utf-8") if kind == "csv" else export.to_xlsx({"kill list": machine})
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
     """The tornado table for the same inputs as scored_for; cached."""
@@ -146,6 +181,17 @@ def latest_decisions() -> dict[str, str]:
 
 def verdict_label(verdict: str) -> str:
     return f"{VERDICT_MARKS.get(verdict, '')} {verdict}"
+
+
+def verdict_badges(verdicts: pd.Series) -> pd.Series:
+    """Verdicts as one-item lists, the shape verdict_column() draws as a coloured label."""
+    return verdicts.map(lambda v: [v])
+
+
+def verdict_column() -> object:
+    """A read-only column of verdict labels in the shared verdict colours."""
+    return st.column_config.MultiselectColumn("Verdict", width="small", options=list(VERDICT_COLORS),
+                                              color=list(VERDICT_COLORS.values()))
 
 
 def style_verdicts(frame: pd.DataFrame, money: list[str]) -> object:

@@ -86,5 +86,9 @@ class DecisionStore:
 
     def latest(self, roadmap: str) -> dict[str, str]:
         """Project id -> its most recent decision on this roadmap."""
-        h = self.history(roadmap)
-        return dict(zip(h["project_id"], h["decision"], strict=True))
+        from sqlalchemy import select
+
+        t = self.table
+        query = select(t.c.project_id, t.c.decision).where(t.c.roadmap == roadmap).order_by(t.c.id)
+        with self.engine.connect() as conn:
+            return dict(conn.execute(query).all())

@@ -61,17 +61,18 @@ class Summary:
 
 def summarize(scored: pd.DataFrame) -> Summary:
     """Headline numbers: counts per verdict and the kill list's total projected savings."""
-    counts = scored["verdict"].value_counts()
-    kl = scored["verdict"].isin(KILL_LIST_VERDICTS)
+    verdict = scored["verdict"].to_numpy(dtype=object)
+    savings = scored["projected_savings_usd"].to_numpy(dtype="float64")
+    is_kill, is_prove = verdict == "kill", verdict == "prove"
     return Summary(
         projects=len(scored),
-        custom=int(scored["custom"].sum()),
-        kill=int(counts.get("kill", 0)),
-        prove=int(counts.get("prove", 0)),
-        keep=int(counts.get("keep", 0)),
-        ok=int(counts.get("ok", 0)),
-        kill_list_savings_usd=float(scored.loc[kl, "projected_savings_usd"].sum()),
-        kill_savings_usd=float(scored.loc[scored["verdict"] == "kill", "projected_savings_usd"].sum()),
+        custom=int(scored["custom"].to_numpy().sum()),
+        kill=int(is_kill.sum()),
+        prove=int(is_prove.sum()),
+        keep=int((verdict == "keep").sum()),
+        ok=int((verdict == "ok").sum()),
+        kill_list_savings_usd=float(np.nansum(savings[is_kill | is_prove])),
+        kill_savings_usd=float(np.nansum(savings[is_kill])),
     )
 
 

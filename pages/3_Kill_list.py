@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import ui
-from core import brief, config, export, portfolio
+from core import portfolio
 
 ui.setup("Kill list")
 p = ui.require_portfolio()
-scored = p.scored
 h = int(p.cfg.horizon_years)
 
 st.title("Kill list")
-kill = portfolio.kill_list(scored)
-summary = portfolio.summarize(scored)
+kill = ui.kill_list_for(*p.inputs)
+summary = portfolio.summarize(kill)  # counts and savings of kill and prove, which is all this page shows
 decided = ui.latest_decisions()
 
 m = st.columns(4)
@@ -28,60 +29,47 @@ if kill.empty:
     st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
     st.stop()
 
-table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
-              "recommendation", "evidence_needed"]].copy()
-table.insert(0, "rank", range(1, len(table) + 1))
-table["decision"] = [decided.get(i, "open") for i in kill["project_id"]]
-st.dataframe(
-    ui.style_verdicts(table, ["projected_savings_usd"]), hide_index=True, width="stretch", key="kill_table",
+
+
+# No pandas Styler here: on a 1,000-project list it costs more than everything else on the page.
+# The list is already ranked by savings, so the money can be shown as text ($1.2M) and "#" sorts it.
+picked = st.dataframe(
+    ui.kill_table_for(*p.inputs, tuple(sorted(decided.items()))), hide_index=True, width="stretch",
+    key="kill_table", on_select="rerun", selection_mode="single-row",
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small", format="%d"),
         "project": st.column_config.TextColumn("Project", width="medium"),
         "team": "Team",
-        "verdict": st.column_config.TextColumn("Verdict", width="small"),
+        "verdict": ui.verdict_column(),
         "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
-        "projected_savings_usd": "Projected savings",
+        "projected_savings_usd": st.column_config.TextColumn("Projected savings", width="small"),
         "recommendation": st.column_config.TextColumn("Recommended alternative", width="medium"),
         "evidence_needed": st.column_config.TextColumn("Evidence needed", width="medium"),
         "decision": "Decision",
     },
 )
-st.caption(f"Total projected savings over {h} years: **{ui.usd(kill['projected_savings_usd'].sum())}**. "
-           "Open a project to review it and record a decision:")
-top = kill.head(8)
+if picked.selection.rows:
+    chosen = kill["project_id"].iloc[picked.selection.rows[0]]
+    st.switch_page("pages/2_Project_review.py", query_params={"project": chosen})
+top = kill.iloc[0]
+c1, c2 = st.columns([2, 3])
+c1.page_link("pages/2_Project_review.py", label=f"Review #1: {top['project']}", icon=":material/fact_check:",
+             query_params={"project": top["project_id"]})
+c2.caption(f"Total projected savings over {h} years: **{ui.usd(summary.kill_list_savings_usd)}**. "
+           "Select a row to open that project's review and record a decision.")
 
-
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-links = st.columns(4)
-for i, r in enumerate(top.itertuples(index=False)):
-    links[i % 4].page_link("pages/2_Project_review.py", label=f"{i + 1}. {_short(r.project)}",
-                           query_params={"project": r.project_id})
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _downloads(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> tuple:
-    """CSV, XLSX and brief for one set of inputs and decisions, built once rather than on every rerun."""
-    scored = ui.scored_for(data, name, mapping, overrides)[1]
-    kill = portfolio.kill_list(scored)
-    decided = dict(decisions)
-    machine = export.machine_table(kill)
-    machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
-    cfg = config.make(dict(overrides))
-    html = brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided)
-    return export.to_csv(machine).encode("utf-8"), export.to_xlsx({"kill list": machine}), html.encode("utf-8")
+def _on_click(kind: str) -> partial:
+    # Built when the button is clicked, not on every rerun: the brief alone renders four charts.
+    return partial(ui.download_for, kind, *p.inputs, tuple(sorted(decided.items())))
 
 
 st.subheader("Download")
-with st.spinner("Preparing the downloads and the meeting brief…"):
-    csv_bytes, xlsx_bytes, html_bytes = _downloads(*p.inputs, tuple(sorted(decided.items())))
 stem = p.name.rsplit(".", 1)[0] + "_kill_list"
 d1, d2, d3 = st.columns(3)
-d1.download_button("Kill list (CSV)", csv_bytes, file_name=f"{stem}.csv", mime="text/csv", key="download_csv",
-                   on_click="ignore", icon=":material/description:")
-d2.download_button("Kill list (XLSX)", xlsx_bytes, file_name=f"{stem}.xlsx",
+d1.download_button("Kill list (CSV)", _on_click("csv"), file_name=f"{stem}.csv", mime="text/csv",
+                   key="download_csv", on_click="ignore", icon=":material/description:")
+d2.download_button("Kill list (XLSX)", _on_click("xlsx"), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="download_xlsx", on_click="ignore", icon=":material/table_view:")
-d3.download_button("Meeting brief (HTML)", html_bytes, file_name=f"{stem}_brief.html", mime="text/html",
+d3.download_button("Meeting brief (HTML)", _on_click("brief"), file_name=f"{stem}_brief.html", mime="text/html",
                    key="download_brief", on_click="ignore", icon=":material/summarize:")

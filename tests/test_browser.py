@@ -114,7 +114,7 @@ def test_upload_kill_list_download_and_review(server, tmp_path):
                        for r, v in zip(rows, expected["projected_savings_usd"], strict=True))
 
             top = expected.iloc[0]
-            page.get_by_role("link", name=f"1. {top['project'][:33]}").first.click()
+            page.get_by_role("link", name=f"Review #1: {top['project']}").first.click()
             page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
             _settled(page)
             page.get_by_role("heading", name=top["project"]).first.wait_for(timeout=60_000)
