@@ -9,9 +9,9 @@ import html
 from datetime import date
 
 import pandas as pd
-from pydantic import BaseModel
 
 from core import charts
+from core.config import Assumptions
 from core.explain import usd
 from core.portfolio import Summary
 
@@ -41,7 +41,7 @@ def _badge(verdict: str) -> str:
     return f'<span class="badge" style="background:{color}">{html.escape(verdict)}</span>'
 
 
-def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg: BaseModel, source: str,
+def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg: Assumptions, source: str,
                 decisions: dict[str, str] | None = None) -> str:
     """The brief as an HTML string."""
     decisions = decisions or {}

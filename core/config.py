@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -53,7 +52,46 @@ def params() -> dict[str, Param]:
     return out
 
 
+class Assumptions:
+    """Validated assumption values, read as attributes (cfg.horizon_years); read-only.
+
+    A plain holder rather than the pydantic model itself, so that the command line scoring a file
+    with the shipped defaults never pays for importing pydantic; any override goes through it.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]):
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("assumptions are read-only; use config.make() for a changed copy")
+
+    def __reduce__(self) -> tuple:
+        return (Assumptions, (self._values,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Assumptions) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"Assumptions({self._values!r})"
+
+    def model_dump(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
 def _field(p: Param) -> tuple[Any, Any]:
+    from pydantic import Field
+
     if p.choices:
         return Literal[p.choices], Field(default=p.value)  # type: ignore[valid-type]
     kind = int if p.integer else float
@@ -61,8 +99,11 @@ def _field(p: Param) -> tuple[Any, Any]:
 
 
 @lru_cache(maxsize=1)
-def _model() -> type[BaseModel]:
-    # Built from the YAML so that names, bounds and defaults are written down once.
+def _model() -> type:
+    """The pydantic model that validates overrides, built from the YAML so names, bounds and defaults
+    are written down once."""
+    from pydantic import ConfigDict, create_model
+
     fields = {k: _field(p) for k, p in params().items()}
     return create_model(
         "Assumptions",
@@ -73,12 +114,12 @@ def _model() -> type[BaseModel]:
 
 
 
-def defaults() -> BaseModel:
-    """The shipped assumptions."""
-    return _model()()
+def defaults() -> Assumptions:
+    """The shipped assumptions (tests check that the pydantic model accepts every one of them)."""
+    return Assumptions({k: p.value for k, p in params().items()})
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: Any) -> str:
     err = exc.errors()[0]
     key = ".".join(str(x) for x in err["loc"]) or "(file)"
     if err["type"] == "extra_forbidden":
@@ -92,12 +133,14 @@ def _first_error(exc: ValidationError) -> str:
     return f"'{key}': {err['msg']}."
 
 
-def make(overrides: dict[str, Any] | None = None, base: BaseModel | None = None) -> BaseModel:
+def make(overrides: dict[str, Any] | None = None, base: Assumptions | None = None) -> Assumptions:
     """Defaults (or `base`) with `overrides` applied; raises ConfigError naming the bad key."""
+    from pydantic import ValidationError
+
     values = (base or defaults()).model_dump()
     values.update(overrides or {})
     try:
-        cfg = _model()(**values)
+        cfg = Assumptions(_model()(**values).model_dump())
     except ValidationError as exc:
         raise ConfigError(_first_error(exc)) from None
     weights = sum(getattr(cfg, f"weight_{f}") for f in FLAGS)
@@ -106,7 +149,7 @@ def make(overrides: dict[str, Any] | None = None, base: BaseModel | None = None)
     return cfg
 
 
-def parse_yaml(text: str | bytes, base: BaseModel | None = None) -> BaseModel:
+def parse_yaml(text: str | bytes, base: Assumptions | None = None) -> Assumptions:
     """Read an override YAML (safe loader only) into assumptions."""
     try:
         data = load_yaml(text)
@@ -128,7 +171,7 @@ def parse_yaml(text: str | bytes, base: BaseModel | None = None) -> BaseModel:
     return make(flat, base)
 
 
-def load(path: str | Path | None) -> BaseModel:
+def load(path: str | Path | None) -> Assumptions:
     """Assumptions from an override file, or the defaults when path is None."""
     if path is None:
         return defaults()
@@ -139,7 +182,7 @@ def load(path: str | Path | None) -> BaseModel:
     return parse_yaml(text)
 
 
-def to_yaml(cfg: BaseModel) -> str:
+def to_yaml(cfg: Assumptions) -> str:
     """The assumptions as a grouped YAML file with each source as a comment."""
     lines = ["# AI Roadmap Review assumptions. Load with --config or on the Assumptions page."]
     values = cfg.model_dump()
@@ -153,7 +196,7 @@ def to_yaml(cfg: BaseModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def changed(cfg: BaseModel) -> dict[str, Any]:
+def changed(cfg: Assumptions) -> dict[str, Any]:
     """The assumptions that differ from the defaults."""
     base = defaults().model_dump()
     return {k: v for k, v in cfg.model_dump().items() if base[k] != v}

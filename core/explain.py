@@ -6,9 +6,8 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-from pydantic import BaseModel
 
-from core.config import FLAGS, JUSTIFICATIONS
+from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.judge import reasons
 
 
@@ -59,7 +58,7 @@ def _yn(value: object) -> str:
     return "yes" if bool(value) else "no"
 
 
-def checks(row: pd.Series, cfg: BaseModel) -> list[Check]:
+def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
     """The four flags and three justifications for one scored project, in display order."""
     a = cfg
     text = reasons()
@@ -125,7 +124,7 @@ def checks(row: pd.Series, cfg: BaseModel) -> list[Check]:
     return out
 
 
-def verdict_sentence(row: pd.Series, cfg: BaseModel) -> str:
+def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     """One paragraph a reviewer can read aloud in the meeting."""
     name = row["project"]
     verdict = row["verdict"]

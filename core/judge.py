@@ -11,9 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
-from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, load_yaml
+from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok")
@@ -37,7 +36,7 @@ def _bool(s: pd.Series) -> np.ndarray:
     return s.fillna(False).to_numpy(dtype=bool)
 
 
-def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Flags, justifications, score, verdict, recommendation and evidence for every project."""
     a = cfg
     h = float(a.horizon_years)

@@ -187,6 +187,12 @@ def _read_csv_arrow(text: str, delim: str) -> pd.DataFrame | None:
         return None
     if odd or table.num_rows == 0:
         return None
+    # A line break inside a cell may be an unclosed quote that swallowed the lines after it (Arrow reads
+    # to the end of the file without a word); the careful reader refuses such a file instead. One record
+    # per line means no cell holds a line break, which is far cheaper to count than to search for.
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if table.num_rows != lines:
+        return None
     frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     frame.columns = range(width)
     return frame
@@ -397,7 +403,9 @@ def _build(
     body = body.reset_index(drop=True)
     cols: dict[str, pd.Series] = {}
     for pos, canon in colmap.items():
-        cols[canon] = body.iloc[:, pos].str.strip()
+        col = body.iloc[:, pos]
+        # Typed columns are trimmed by their parsers; only text is trimmed here.
+        cols[canon] = col.str.strip() if v.columns[canon].type in ("text", "approach") else col
     extras: dict[str, pd.Series] = {}
     unrecognized = []
     for pos, h in enumerate(headers):
@@ -521,7 +529,12 @@ def slug(names: pd.Series) -> pd.Series:
     """Stable ids from names: lower case, runs of other characters turned into '-'."""
     # NFKD splits "ü" into "u" and a combining mark; drop the marks so "Zürich" reads "zurich", not "zu-rich".
     arr = pa.array(names, type=pa.large_string(), from_pandas=True)
-    arr = pc.replace_substring_regex(pc.utf8_normalize(arr, form="NFKD"), r"[\x{0300}-\x{036f}]+", "")
+    accented = pc.invert(pc.string_is_ascii(arr)).fill_null(False)
+    if pc.any(accented).as_py():
+        # Only the names with non-ASCII letters need Unicode normalization, usually a few.
+        plain = pc.replace_substring_regex(pc.utf8_normalize(pc.filter(arr, accented), form="NFKD"),
+                                           r"[\x{0300}-\x{036f}]+", "")
+        arr = pc.replace_with_mask(arr, accented, plain)
     arr = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^0-9a-z]+", "-")
     arr = pc.utf8_trim(arr, characters="-")
     s = pd.Series(pd.array(arr, dtype="str"), index=names.index)

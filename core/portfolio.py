@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from core import config
+from core.config import Assumptions
 from core.judge import judge
 from core.pricing import price
 
@@ -26,7 +26,7 @@ SENSITIVITY_KEYS = (
 )
 
 
-def score(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+def score(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Every project with its priced terms and judgement, in input order."""
     terms = price(projects, cfg)
     verdicts = judge(projects, terms, cfg)
@@ -81,7 +81,7 @@ def output_table(scored: pd.DataFrame) -> pd.DataFrame:
     return scored[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
-def sensitivity(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+def sensitivity(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Total kill-list savings at the low and high end of each key assumption (the tornado)."""
     base = summarize(score(projects, cfg)).kill_list_savings_usd
     rows = []

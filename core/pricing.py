@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
+
+from core.config import Assumptions
 
 HOURS_PER_YEAR = 8760.0
 SECONDS_PER_DAY = 86400.0
@@ -19,7 +20,7 @@ def _fill(s: pd.Series, default: float) -> np.ndarray:
     return s.fillna(default).to_numpy(dtype="float64")
 
 
-def price(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
+def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Cost terms of both paths for every project (custom or not), one row per project."""
     a = cfg
     h = float(a.horizon_years)
@@ -93,7 +94,7 @@ def price(projects: pd.DataFrame, cfg: BaseModel) -> pd.DataFrame:
     return out
 
 
-def _tier_price(tier: np.ndarray, a: BaseModel, side: str) -> np.ndarray:
+def _tier_price(tier: np.ndarray, a: Assumptions, side: str) -> np.ndarray:
     default = getattr(a, f"price_{side}_{a.default_api_tier}")
     return np.select([tier == t for t in TIERS], [getattr(a, f"price_{side}_{t}") for t in TIERS], default)
 
@@ -112,7 +113,7 @@ def _break_even(fixed_gap: pd.Series, api_per_call: pd.Series | np.ndarray, cust
     return be
 
 
-def yearly_costs(terms: pd.Series, cfg: BaseModel) -> pd.DataFrame:
+def yearly_costs(terms: pd.Series, cfg: Assumptions) -> pd.DataFrame:
     """Cumulative cost of both paths at the end of each year for one project's priced terms."""
     h = int(cfg.horizon_years)
     rows = []
