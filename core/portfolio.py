@@ -104,6 +104,6 @@ def sensitivity(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     return out.sort_values("swing_usd", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def money_or_never(value: float) -> str:
+def calls_or_never(value: float) -> str:
     """Break-even calls as words for people: 'never' when the API is always cheaper per call."""
     return "never" if value is None or np.isnan(value) else f"{value:,.0f}"

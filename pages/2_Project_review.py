@@ -98,8 +98,8 @@ if row["custom"]:
                  column_config={"path": "Path", "term": "Term", "usd": "Amount"}, key="cost_breakdown")
     be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
     st.caption(
-        f"Break-even volume: {portfolio.money_or_never(be1)} calls/day in year 1, "
-        f"{portfolio.money_or_never(be_last)} in year {h} (API prices fall "
+        f"Break-even volume: {portfolio.calls_or_never(be1)} calls/day in year 1, "
+        f"{portfolio.calls_or_never(be_last)} in year {h} (API prices fall "
         f"{cfg.api_price_decline:.0%} a year). Expected volume: "
         f"{'unknown' if pd.isna(row['daily_calls']) else f'{row.daily_calls:,.0f}'} calls/day."
     )
