@@ -1,0 +1,143 @@
+"""Child process for the app benchmark (AppTest): Kill list reruns and Portfolio filter changes.
+
+`python -m benchmarks.app_bench ROADMAP.csv --runs N --json OUT.json`
+
+It runs as its own process so Streamlit's process-wide caches start empty (the Portfolio "first run"
+really loads and scores) and so an app crash is reported by the harness instead of killing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from core import config, loader, portfolio
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+BARE_PAGE = """\
+import pandas as pd
+import streamlit as st
+
+st.dataframe(pd.read_pickle({path!r}))
+"""
+
+# How often the expensive steps ran; read before and after the filter changes to prove the cache served them.
+CALLS: Counter[str] = Counter()
+
+
+def _count_calls(module: Any, name: str) -> None:
+    """Wrap module.name so each call is counted (done before the app imports it, so its import sees the wrapper)."""
+    original: Callable[..., Any] = getattr(module, name)
+
+    @functools.wraps(original)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        CALLS[name] += 1
+        return original(*args, **kwargs)
+
+    setattr(module, name, counted)
+
+
+def _timed_run(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    seconds = time.perf_counter() - start
+    _fail_on_errors(at)
+    return seconds
+
+
+def _fail_on_errors(at: AppTest) -> None:
+    if len(at.exception):
+        raise RuntimeError(f"the app raised: {at.exception[0].value}")
+    if len(at.error):
+        raise RuntimeError(f"the app showed an error: {at.error[0].value}")
+
+
+def _expect_title(at: AppTest, title: str) -> None:
+    titles = [t.value for t in at.title]
+    if title not in titles:
+        raise RuntimeError(f"expected the page titled {title!r}, got {titles}")
+
+
+def _app_with_roadmap(source: dict[str, Any]) -> AppTest:
+    """The app as the brief loads it: Home first, then the roadmap put in session state as an upload."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    _timed_run(at)
+    at.session_state["source"] = source
+    return at
+
+
+def portfolio_filters(source: dict[str, Any], runs: int) -> dict[str, Any]:
+    """First Portfolio run on the roadmap (loads and scores it) vs reruns after a verdict filter change."""
+    at = _app_with_roadmap(source)
+    at.switch_page("pages/1_Portfolio.py")
+    before_first = CALLS.copy()
+    first = _timed_run(at)
+    _expect_title(at, "Portfolio")
+    opts = list(at.multiselect(key="filter_verdict").options)
+    # Each rerun changes the filter to a different selection, ending on a clear.
+    choices = [opts[:1], opts[:2], opts[-1:], []]
+    before = CALLS.copy()
+    times = []
+    for i in range(runs):
+        at.multiselect(key="filter_verdict").set_value(choices[i % len(choices)])
+        times.append(_timed_run(at))
+    return {"first": first, "filter": times,
+            "score_calls_first": CALLS["score"] - before_first["score"],
+            "score_calls_during_filters": CALLS["score"] - before["score"],
+            "load_calls_during_filters": CALLS["load_roadmap"] - before["load_roadmap"]}
+
+
+def kill_list_vs_bare(source: dict[str, Any], runs: int, workdir: Path) -> dict[str, Any]:
+    """Warm reruns of the Kill list page vs a page that only st.dataframe's the same scored frame."""
+    at = _app_with_roadmap(source)
+    _timed_run(at)  # Home on the roadmap: scores it into the cache, as a user would see first
+    first = _timed_run(at.switch_page("pages/3_Kill_list.py"))
+    _expect_title(at, "Kill list")
+    roadmap = loader.load_roadmap(source["data"], name=source["name"])
+    scored = portfolio.score(roadmap.projects, config.make({}))
+    pickle_path = workdir / "scored.pkl"
+    scored.to_pickle(pickle_path)
+    bare_path = workdir / "bare_page.py"
+    bare_path.write_text(BARE_PAGE.format(path=str(pickle_path)), encoding="utf-8")
+    bare = AppTest.from_file(str(bare_path), default_timeout=TIMEOUT)
+    _timed_run(bare)
+    # One untimed rerun each: the first rerun fills what the first run left (caches, imports).
+    _timed_run(at)
+    _timed_run(bare)
+    kill_times, bare_times = [], []
+    for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+        kill_times.append(_timed_run(at))
+        bare_times.append(_timed_run(bare))
+    return {"kill_first": first, "kill_warm": kill_times, "bare_warm": bare_times, "projects": len(scored)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.app_bench")
+    parser.add_argument("roadmap", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", type=Path, required=True, help="where to write the timings")
+    args = parser.parse_args(argv)
+    _count_calls(portfolio, "score")
+    _count_calls(loader, "load_roadmap")
+    source = {"name": "big.csv", "data": args.roadmap.read_bytes(), "origin": "upload"}
+    # Portfolio first: its first run must find the cache empty to show what a filter change saves.
+    result = {"portfolio": portfolio_filters(source, args.runs)}
+    with tempfile.TemporaryDirectory(prefix="airr-bare-") as tmp:
+        result["kill_list"] = kill_list_vs_bare(source, args.runs, Path(tmp))
+    args.json.write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
