@@ -17,15 +17,13 @@ NOT_USED = "(not used)"
 def _on_upload() -> None:
     f = ss.get("upload_roadmap")
     if f is not None:
-        ss.source = {"name": f.name, "data": f.getvalue(), "origin": "upload"}
-        ss.mapping = {}
+        ui.set_source(f.name, f.getvalue(), "upload")
 
 
 def _on_sample() -> None:
     name = ss.get("sample_pick")
     if name:
-        ss.source = {"name": name, "data": (ui.SAMPLES_DIR / name).read_bytes(), "origin": "sample"}
-        ss.mapping = {}
+        ui.set_source(name, (ui.SAMPLES_DIR / name).read_bytes(), "sample")
 
 
 def _apply_mapping() -> None:

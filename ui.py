@@ -41,10 +41,16 @@ def _init_state() -> None:
     ss = st.session_state
     if "source" not in ss:
         path = SAMPLES_DIR / DEFAULT_SAMPLE
-        ss.source = {"name": path.name, "data": path.read_bytes(), "origin": "sample"}
+        set_source(path.name, path.read_bytes(), "sample")
     ss.setdefault("mapping", {})
     ss.setdefault("overrides", {})
-    ss.setdefault("load_error", None)
+
+
+def set_source(name: str, data: bytes, origin: str) -> None:
+    """Make a file the current roadmap; the column mapping starts afresh for it."""
+    st.session_state.source = {"name": name, "data": data, "origin": origin,
+                               "key": hashlib.sha1(data).hexdigest()[:12]}
+    st.session_state.mapping = {}
 
 
 def setup(title: str) -> None:
@@ -62,14 +68,15 @@ class Portfolio:
 
     report: LoadReport | None
     scored: pd.DataFrame | None
-    cfg: object
+    cfg: config.Assumptions
     error: str | None
     headers: list[str]
     name: str
     inputs: tuple  # (data, name, mapping, overrides): the cache key of everything derived from it
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# A scored 100,000-row roadmap is about 100 MB in memory, so only a few are kept.
+@st.cache_data(max_entries=8, show_spinner=False)
 def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
     """(report, scored, error, headers) for a file, a mapping and assumption overrides; cached."""
     cfg = config.make(dict(overrides))
@@ -97,7 +104,7 @@ def current() -> Portfolio:
     return Portfolio(report, scored, cfg, error, headers, src["name"], inputs)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
     """The ranked kill list for the same inputs as scored_for; cached."""
     return portfolio.kill_list(scored_for(data, name, mapping, overrides)[1])
@@ -122,7 +129,7 @@ def kill_table_for(data: bytes, name: str, mapping: tuple, overrides: tuple, dec
 def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> bytes:
     """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions."""
     scored = scored_for(data, name, mapping, overrides)[1]
-    kill = portfolio.kill_list(scored)
+    kill = kill_list_for(data, name, mapping, overrides)
     decided = dict(decisions)
     if kind == "brief":
         cfg = config.make(dict(overrides))
@@ -151,7 +158,8 @@ def require_portfolio() -> Portfolio:
 
 def source_key() -> str:
     """A short fingerprint of the loaded file, so decisions stay attached to their roadmap."""
-    return hashlib.sha1(st.session_state.source["data"]).hexdigest()[:12]
+    src = st.session_state.source
+    return src.get("key") or hashlib.sha1(src["data"]).hexdigest()[:12]
 
 
 @st.cache_resource(max_entries=4)
