@@ -35,17 +35,19 @@ if kill.empty:
 # The list is already ranked by savings, so the money can be shown as text ($1.2M) and "#" sorts it.
 picked = st.dataframe(
     ui.kill_table_for(*p.inputs, tuple(sorted(decided.items()))), hide_index=True, width="stretch",
-    key="kill_table", on_select="rerun", selection_mode="single-row",
+    key="kill_table", on_select="rerun", selection_mode="single-row", height=min(40 + 35 * len(kill), 745),
     column_config={
-        "rank": st.column_config.NumberColumn("#", width="small", format="%d"),
-        "project": st.column_config.TextColumn("Project", width="medium"),
-        "team": "Team",
+        # Widths add up to the 1,150 px a 1280 px screen leaves, so the list never scrolls sideways.
+        "rank": st.column_config.NumberColumn("#", width=40, format="%d"),
+        "project": st.column_config.TextColumn("Project", width=210),
+        "team": st.column_config.TextColumn("Team", width=110),
         "verdict": ui.verdict_column(),
-        "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
-        "projected_savings_usd": st.column_config.TextColumn("Projected savings", width="small"),
-        "recommendation": st.column_config.TextColumn("Recommended alternative", width="medium"),
-        "evidence_needed": st.column_config.TextColumn("Evidence needed", width="medium"),
-        "decision": "Decision",
+        "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
+                                                            width=90),
+        "projected_savings_usd": st.column_config.TextColumn("Savings", width=70),
+        "recommendation": st.column_config.TextColumn("Recommended alternative", width=230),
+        "evidence_needed": st.column_config.TextColumn("Evidence needed", width=170),
+        "decision": st.column_config.TextColumn("Decision", width=80),
     },
 )
 if picked.selection.rows:
