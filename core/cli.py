@@ -44,7 +44,7 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-    return {"markdown": "md", "xls": "xlsx"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown") else "csv"
+    return {"markdown": "md", "xls": "xlsx"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "xls") else "csv"
 
 
 def run(argv: list[str]) -> int:

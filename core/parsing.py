@@ -23,7 +23,8 @@ _DECORATION = (
     r"per\s+(?:day|year|yr|month)|/\s*(?:day|yr|year|month|d)|a\s+day|"
     r"months?|mos?|ms|fte|calls?|requests?|examples?|tokens?|rows?|pairs?|weeks?|engineers?|people"
 )
-_PLAIN = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+# Scientific notation too: spreadsheets export long figures as 1.2E+07.
+_PLAIN = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$"
 _NUMBER = (
     r"^(?P<neg>-?)(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*"
     r"(?P<mult>k|thousand|mm|mn|mio|m|millions?|bn|b|billion|)$"

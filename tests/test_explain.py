@@ -1,0 +1,127 @@
+"""Per-project explanations: the checklist of rules with their inputs, the verdict sentence, money for people."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import score_one
+
+from core import config
+from core.explain import checks, usd, verdict_sentence
+from core.judge import reasons
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "$0"),
+        (999, "$999"),
+        (1_000, "$1K"),
+        (350_000, "$350K"),
+        (999_499, "$999K"),
+        (999_500, "$1M"),  # not "$1000K"
+        (999_999, "$1M"),
+        (1_000_000, "$1M"),
+        (1_200_000, "$1.2M"),
+        (869_230, "$869K"),
+        (999_950_000, "$1B"),  # not "$1000M"
+        (2_500_000_000, "$2.5B"),
+        (-340_032, "-$340K"),
+        (-1_500_000, "-$1.5M"),
+        (float("nan"), "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_usd(value, text):
+    assert usd(value) == text
+
+
+def test_checks_list_four_flags_then_three_justifications(cfg):
+    row = score_one(training_examples="9,999", build_months="2", ops_budget_usd_per_year="1M", fm_coverage="none")
+    out = checks(row, cfg)
+    assert [(c.kind, c.name) for c in out] == [
+        ("flag", "data"), ("flag", "treadmill"), ("flag", "maintenance"), ("flag", "talent"),
+        ("justification", "domain"), ("justification", "scale"), ("justification", "regulatory"),
+    ]
+    status = {c.name: c.status for c in out}
+    assert status == {"data": "fired", "treadmill": "clear", "maintenance": "clear", "talent": "fired",
+                      "domain": "claimed", "scale": "not claimed", "regulatory": "not claimed"}
+    text = reasons()
+    for c in out:
+        group = "flags" if c.kind == "flag" else "justifications"
+        assert c.title == text[group][c.name]["title"]
+        assert c.why == text[group][c.name]["why"]
+
+
+def test_checks_show_the_inputs_and_thresholds_used(cfg):
+    row = score_one(training_examples="9,999", build_months="", ops_budget_usd_per_year="")
+    by_name = {c.name: c for c in checks(row, cfg)}
+    data = by_name["data"]
+    assert "10,000" in data.rule and "fine-tune" in data.rule
+    assert data.inputs["training_examples"] == "9,999"
+    assert "10,000" in data.change
+    treadmill = by_name["treadmill"]
+    assert treadmill.inputs["build_months"] == "6 (assumed)"
+    assert "3 months" in treadmill.rule
+    maintenance = by_name["maintenance"]
+    assert maintenance.inputs["ops_budget_usd_per_year"] == "unknown"
+    assert "$282K" in maintenance.rule and "50%" in maintenance.rule
+    assert maintenance.change == "Budget at least $141K a year for upkeep."
+
+
+def test_checks_follow_the_configured_thresholds():
+    cfg = config.make({"data_min_examples_fine_tune": 5_000, "treadmill_months": 4})
+    row = score_one(cfg, training_examples="4,000")
+    by_name = {c.name: c for c in checks(row, cfg)}
+    assert "5,000" in by_name["data"].rule and "10,000" not in by_name["data"].rule
+    assert "4 months" in by_name["treadmill"].rule
+    scratch = {c.name: c for c in checks(score_one(approach="pretrain"), config.defaults())}
+    assert "1,000,000" in scratch["data"].rule and "from scratch" in scratch["data"].rule
+
+
+def test_clear_flags_and_proven_justifications_need_no_change(cfg):
+    row = score_one(training_examples="50,000", build_months="1", ops_budget_usd_per_year="1M",
+                    regulatory_control="yes", regulation="HIPAA")
+    by_name = {c.name: c for c in checks(row, cfg)}
+    assert by_name["data"].change == "Nothing: this risk is not flagged."
+    assert by_name["regulatory"].status == "proven"
+    assert by_name["regulatory"].change == "Already proven."
+    assert by_name["regulatory"].inputs == {"regulatory_control": "yes", "regulation": "HIPAA"}
+
+
+def test_scale_check_shows_never_when_the_api_is_cheaper_per_call(cfg):
+    row = score_one(api_tier="small", daily_calls="1M")
+    scale = {c.name: c for c in checks(row, cfg)}["scale"]
+    assert scale.status == "claimed"
+    assert scale.inputs["break_even_daily_calls"] == "never"
+    assert scale.inputs["daily_calls"] == "1,000,000"
+
+
+def test_verdict_sentence_ok(cfg):
+    row = score_one(project="Policy search", approach="API + RAG")
+    assert verdict_sentence(row, cfg) == "Policy search already follows the recommended path (api rag); nothing to decide."
+
+
+def test_verdict_sentence_kill_names_risks_and_savings(cfg):
+    # The worked example of test_pricing: savings 1,290,580 - 421,350 = 869,230.
+    row = score_one(project="Claims bot", training_examples="4,000", daily_calls="20,000")
+    sentence = verdict_sentence(row, cfg)
+    assert sentence.startswith("Claims bot: kill. No exception applies.")
+    assert "all four risks" in sentence
+    assert "FM API + RAG would cost $869K less over 3 years" in sentence
+    assert sentence.endswith("Rescope to FM API + RAG on a mid-tier model.")
+
+
+def test_verdict_sentence_prove_lists_the_claim_and_the_evidence(cfg):
+    row = score_one(project="X", regulatory_control="yes")
+    sentence = verdict_sentence(row, cfg)
+    assert sentence.startswith("X: prove. It claims the regulatory exception but has not proven it.")
+    assert "Evidence needed: the regulation that requires control of the model (regulation)." in sentence
+
+
+def test_verdict_sentence_keep_says_when_the_custom_path_is_cheaper(cfg):
+    row = score_one(project="Fraud", daily_calls="5M", api_tier="frontier", training_examples="50,000",
+                    build_months="2", ops_budget_usd_per_year="1M")
+    sentence = verdict_sentence(row, cfg)
+    assert sentence.startswith("Fraud: keep. The scale exception is proven.")
+    assert "the custom path is $" in sentence and "cheaper over 3 years" in sentence
+    assert "1 of the four risks (expensive, scarce talent)" in sentence

@@ -1,0 +1,187 @@
+"""Exports (SPEC §6, §7): the machine table, and CSV/XLSX with spreadsheet formulas neutralized."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import SPEC_OUTPUT_COLUMNS, load_rows, row_cells
+
+from core import config, export, portfolio
+from core.loader import load_roadmap
+
+# The worked example of test_pricing, by hand: fixed cost gap per day over the API's margin per call.
+GAP = ((286_900 / 3 + 2 * 3 * 8_760 + 282_000) - (68_750 / 3 + 12_000 + 88_500)) / 365  # $840.48 a day
+BREAK_EVEN = round(GAP / (0.004 - 300 * 2 / (2_500 * 0.3) * 3 / 3600))  # 252,145 calls a day
+
+RISKY = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "\x00NUL", "=HYPERLINK(\"http://x\")"]
+SAFE = ["plain", "a=b", "1+1", "", "email@example.com", " =leading space"]
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "text": RISKY + SAFE[:2],
+        "money": [1_000.0, -2_500.0, 0.0, 3.5, -1.0, 7.0, 8.0, 9.0, 10.0, 11.0],
+        "count": pd.array([1, -2, None, 4, 5, 6, 7, 8, 9, 10], dtype="Int64"),
+        "mixed": pd.Series([1, "never", None, -3, "=x", 2, 3, 4, 5, "-y"], dtype=object),
+    })
+
+
+@pytest.mark.parametrize("cell", RISKY)
+def test_neutralize_prefixes_every_risky_start(cell):
+    out = export.neutralize(pd.DataFrame({"c": [cell]}))
+    assert out["c"].iloc[0] == "'" + cell
+
+
+@pytest.mark.parametrize("cell", SAFE)
+def test_neutralize_leaves_safe_text_alone(cell):
+    assert export.neutralize(pd.DataFrame({"c": [cell]}))["c"].iloc[0] == cell
+
+
+def test_neutralize_keeps_numbers_as_numbers_even_in_mixed_columns():
+    out = export.neutralize(_frame())
+    assert out["money"].tolist() == [1_000.0, -2_500.0, 0.0, 3.5, -1.0, 7.0, 8.0, 9.0, 10.0, 11.0]
+    assert out["count"].iloc[1] == -2
+    mixed = out["mixed"].tolist()
+    assert mixed[0] == 1 and mixed[3] == -3 and isinstance(mixed[3], int)
+    assert mixed[4] == "'=x" and mixed[9] == "'-y" and mixed[1] == "never"
+
+
+def test_neutralize_also_covers_headers_and_does_not_modify_its_input():
+    frame = pd.DataFrame({"=evil": ["=x"], "ok": ["y"]})
+    out = export.neutralize(frame)
+    assert list(out.columns) == ["'=evil", "ok"]
+    assert frame["=evil"].iloc[0] == "=x"
+
+
+def test_csv_cells_are_neutralized_and_numbers_stay_plain():
+    text = export.to_csv(_frame())
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["text", "money", "count", "mixed"]
+    body = rows[1:]
+    for row, cell in zip(body, RISKY, strict=False):
+        assert row[0] == "'" + cell
+    assert [r[0] for r in body[len(RISKY):]] == SAFE[:2]
+    assert body[1][1] == "-2500" or float(body[1][1]) == -2500
+    assert body[1][2] == "-2"
+    assert body[2][2] == ""  # unknown stays blank, not "nan" or "None"
+    assert body[2][3] == ""
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r", "\x00")) for r in body for c in r)
+
+
+def test_csv_round_trips_through_pandas():
+    back = pd.read_csv(io.StringIO(export.to_csv(_frame())), keep_default_na=False)
+    assert back["money"].tolist() == [1_000.0, -2_500.0, 0.0, 3.5, -1.0, 7.0, 8.0, 9.0, 10.0, 11.0]
+    assert back["text"].iloc[5] == "'\rCR"
+
+
+@pytest.fixture(scope="module")
+def scored() -> pd.DataFrame:
+    rows = [
+        row_cells(project="=cmd|' /C calc'!A0", team="@ops", training_examples="4,000", daily_calls="20,000"),
+        row_cells(project="Small tier", api_tier="small", daily_calls="1M"),
+        row_cells(project="Cheaper custom", daily_calls="5M", api_tier="frontier", regulatory_control="yes",
+                  regulation="HIPAA"),
+        row_cells(project="Search", approach="API + RAG", team="-ops"),
+    ]
+    return portfolio.score(load_rows(*rows).projects, config.defaults())
+
+
+def test_machine_table_columns_and_values(scored):
+    table = export.machine_table(scored)
+    assert list(table.columns) == SPEC_OUTPUT_COLUMNS
+    # Money rounded to whole dollars; the worked example of test_pricing: 1,290,580 / 421,350 / 869,230.
+    assert table["tco_custom_usd"].iloc[0] == 1_290_580
+    assert table["tco_api_rag_usd"].iloc[0] == 421_350
+    assert table["projected_savings_usd"].iloc[0] == 869_230
+    assert table["projected_savings_usd"].iloc[2] < 0
+    be = table["break_even_daily_calls"].tolist()
+    assert isinstance(be[0], int) and be[0] == BREAK_EVEN
+    assert be[1] == "never"  # small tier: the API is cheaper per call
+    assert be[3] is None  # not a custom model
+    assert pd.isna(table["tco_custom_usd"].iloc[3])
+    assert table["flags"].iloc[0] == "data;treadmill;maintenance;talent"
+
+
+def test_machine_csv_neutralizes_user_text_but_not_negative_money(scored):
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(export.machine_table(scored)))))
+    assert rows[0]["project"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["team"] == "'@ops"
+    assert rows[3]["team"] == "'-ops"
+    assert int(rows[2]["projected_savings_usd"]) < 0  # a number, not "'-..."
+    assert rows[1]["break_even_daily_calls"] == "never"
+    assert rows[3]["break_even_daily_calls"] == "" and rows[3]["tco_custom_usd"] == ""
+
+
+def test_xlsx_read_back_keeps_numbers_and_neutralizes_text(scored, tmp_path):
+    table = export.machine_table(scored)
+    data = export.to_xlsx({"projects": table, "=sheet": _frame()})
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(data)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["projects"]
+    header = [c.value for c in ws[1]]
+    assert header == SPEC_OUTPUT_COLUMNS
+    rows = [dict(zip(header, (c for c in r), strict=False)) for r in ws.iter_rows(min_row=2)]
+    assert rows[0]["project"].value == "'=cmd|' /C calc'!A0"
+    assert rows[0]["project"].data_type == "s"  # text, never a formula
+    assert rows[0]["tco_custom_usd"].value == 1_290_580
+    assert isinstance(rows[2]["projected_savings_usd"].value, (int, float))
+    assert rows[2]["projected_savings_usd"].value < 0
+    assert rows[0]["projected_savings_usd"].number_format == '"$"#,##0'
+    assert isinstance(rows[0]["build_trap_score"].value, int)
+    assert isinstance(rows[0]["break_even_daily_calls"].value, int)
+    assert rows[1]["break_even_daily_calls"].value == "never"
+    assert ws.freeze_panes == "A2"
+    other = wb["=sheet"]
+    cells = [c for row in other.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
+    numbers = [r[1].value for r in other.iter_rows(min_row=2)]
+    assert numbers == [1_000, -2_500, 0, 3.5, -1, 7, 8, 9, 10, 11]
+    # A workbook cannot hold NUL: it is dropped after the neutralizing apostrophe.
+    assert other.cell(row=8, column=1).value == "'NUL"
+
+
+def test_xlsx_survives_control_characters_from_a_roadmap(tmp_path):
+    text = "project,approach,team\nBell\x07 bot,FT,Ops\x01\n" + "".join(f"P{i},API,Ops\n" for i in range(40))
+    projects = load_roadmap(text.encode()).projects
+    table = export.machine_table(portfolio.score(projects, config.defaults()))
+    path = tmp_path / "ctl.xlsx"
+    path.write_bytes(export.to_xlsx({"projects": table}))
+    ws = openpyxl.load_workbook(path)["projects"]
+    assert ws.cell(row=2, column=2).value == "Bell bot"
+    assert ws.cell(row=2, column=3).value == "Ops"
+
+
+def test_json_keeps_types_and_order(scored):
+    records = json.loads(export.to_json(export.machine_table(scored)))
+    assert list(records[0]) == SPEC_OUTPUT_COLUMNS
+    assert records[0]["tco_custom_usd"] == 1_290_580
+    assert records[0]["break_even_daily_calls"] == BREAK_EVEN
+    assert records[1]["break_even_daily_calls"] == "never"
+    assert records[3]["break_even_daily_calls"] is None and records[3]["tco_custom_usd"] is None
+
+
+def test_markdown_table_escapes_pipes_and_formats_numbers(scored):
+    text = export.to_markdown(export.machine_table(scored))
+    lines = text.splitlines()
+    assert lines[0] == "| " + " | ".join(SPEC_OUTPUT_COLUMNS) + " |"
+    assert lines[1] == "|" + "---|" * len(SPEC_OUTPUT_COLUMNS)
+    assert len(lines) == 2 + len(scored)
+    assert "=cmd\\|' /C calc'!A0" in lines[2]
+    assert "| 1,290,580 |" in lines[2]
+    # Every body line has exactly one cell per column once escaped pipes are set aside.
+    for line in lines[2:]:
+        assert line.replace("\\|", "").count("|") == len(SPEC_OUTPUT_COLUMNS) + 1
+
+
+def test_markdown_blank_for_unknown():
+    text = export.to_markdown(pd.DataFrame({"a": [np.nan, None], "b": ["x", "y"]}))
+    assert text.splitlines()[2] == "|  | x |"

@@ -1,0 +1,129 @@
+"""The scored portfolio: output columns, the kill list, headline totals and the sensitivity tornado."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from conftest import SAMPLES, SPEC_OUTPUT_COLUMNS, load_rows, row_cells
+
+from core import config, portfolio
+from core.loader import load_roadmap
+
+# Hand-computed at the defaults (see test_pricing): a proposed fine-tune, 6 months x 2 FTE, 4,000 examples,
+# 20,000 calls a day, 500 in / 300 out, mid tier; it fires every flag and claims nothing, so it is a kill.
+KILL_A = dict(project="Kill A", training_examples="4,000", build_months="6", ml_fte="2", daily_calls="20,000")
+BUILD_A = 6 / 12 * 2 * 275_000 + 6_000 * 1.15 + 10 * 500  # 286,900
+CUSTOM_YEARLY = 2 * 3 * 8_760 + 275_000 + 2 * 500 + 6_000  # serving floor + upkeep = 334,560
+API_BUILD = 2 / 12 * 1.5 * 275_000  # 68,750
+API_FIXED_YEARLY = 12_000 + 0.3 * 275_000 + 6_000  # 100,500
+RUN_A = 20_000 * 365 * 0.004  # 29,200 in year 1
+
+
+def savings_a(horizon: int = 3, decline: float = 0.5) -> float:
+    decline_sum = sum((1 - decline) ** t for t in range(horizon))
+    return (BUILD_A + horizon * CUSTOM_YEARLY) - (API_BUILD + horizon * API_FIXED_YEARLY + RUN_A * decline_sum)
+
+
+# Same, but a $2M planned build: larger savings.
+KILL_B = dict(KILL_A, project="Kill B", build_cost_usd="$2,000,000")
+SAVINGS_B = savings_a() - BUILD_A + 2_000_000
+# Claims the domain exception without proof: prove. Nothing to label (50,000 examples), default volume 0.
+PROVE_C = dict(project="Prove C", fm_coverage="none", training_examples="50,000")
+SAVINGS_C = (6 / 12 * 2 * 275_000 + 5_000 + 3 * CUSTOM_YEARLY) - (API_BUILD + 3 * API_FIXED_YEARLY)
+KEEP_D = dict(project="Keep D", regulatory_control="yes", regulation="HIPAA")
+OK_E = dict(project="OK E", approach="API + RAG")
+
+
+@pytest.fixture(scope="module")
+def scored():
+    roadmap = load_rows(*(row_cells(**r) for r in (PROVE_C, KILL_A, OK_E, KEEP_D, KILL_B)))
+    return portfolio.score(roadmap.projects, config.defaults())
+
+
+def test_output_columns_are_the_spec_columns_in_order():
+    assert portfolio.OUTPUT_COLUMNS == SPEC_OUTPUT_COLUMNS
+
+
+def test_score_keeps_input_order_and_every_column(scored):
+    assert scored["project"].tolist() == ["Prove C", "Kill A", "OK E", "Keep D", "Kill B"]
+    assert scored["verdict"].tolist() == ["prove", "kill", "ok", "keep", "kill"]
+    assert set(SPEC_OUTPUT_COLUMNS) <= set(scored.columns)
+    assert list(portfolio.output_table(scored).columns) == SPEC_OUTPUT_COLUMNS
+
+
+def test_hand_computed_savings(scored):
+    by_name = scored.set_index("project")
+    assert by_name.loc["Kill A", "projected_savings_usd"] == pytest.approx(869_230)
+    assert by_name.loc["Kill A", "projected_savings_usd"] == pytest.approx(savings_a())
+    assert by_name.loc["Kill B", "projected_savings_usd"] == pytest.approx(SAVINGS_B)
+    assert by_name.loc["Prove C", "projected_savings_usd"] == pytest.approx(SAVINGS_C)
+
+
+def test_money_is_blank_for_projects_on_the_recommended_path(scored):
+    ok = scored.set_index("project").loc["OK E"]
+    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls",
+                "break_even_daily_calls_last_year"):
+        assert math.isnan(ok[col]), col
+
+
+def test_kill_list_holds_kill_and_prove_by_savings(scored):
+    kl = portfolio.kill_list(scored)
+    assert kl["project"].tolist() == ["Kill B", "Prove C", "Kill A"]
+    assert SAVINGS_B > SAVINGS_C > savings_a()
+    assert set(kl["verdict"]) == {"kill", "prove"}
+    assert list(kl.index) == [0, 1, 2]
+
+
+def test_kill_list_ties_break_on_score_then_name():
+    rows = [row_cells(**KILL_A | {"project": n}) for n in ("Beta", "Alpha")]
+    rows.append(row_cells(**KILL_A | {"project": "Gamma", "ops_budget_usd_per_year": "1M"}))  # same money, lower score
+    scored = portfolio.score(load_rows(*rows).projects, config.defaults())
+    assert portfolio.kill_list(scored)["project"].tolist() == ["Alpha", "Beta", "Gamma"]
+
+
+def test_summarize_counts_and_kill_list_savings(scored):
+    s = portfolio.summarize(scored)
+    assert (s.projects, s.custom, s.kill, s.prove, s.keep, s.ok) == (5, 4, 2, 1, 1, 1)
+    assert s.kill_list_savings_usd == pytest.approx(savings_a() + SAVINGS_B + SAVINGS_C)
+    assert s.kill_savings_usd == pytest.approx(savings_a() + SAVINGS_B)
+
+
+def test_sensitivity_moves_each_assumption_to_its_ends():
+    projects = load_rows(row_cells(**KILL_A)).projects
+    tornado = portfolio.sensitivity(projects, config.defaults())
+    horizon = tornado.set_index("key").loc["horizon_years"]
+    assert (horizon["low"], horizon["high"]) == (1, 5)
+    assert horizon["savings_at_low_usd"] == pytest.approx(savings_a(horizon=1))  # 423,010
+    assert horizon["savings_at_high_usd"] == pytest.approx(savings_a(horizon=5))  # 1,331,875
+    assert horizon["base_savings_usd"] == pytest.approx(savings_a())
+    decline = tornado.set_index("key").loc["api_price_decline"]
+    assert decline["savings_at_low_usd"] == pytest.approx(savings_a(decline=0.0))
+    assert decline["savings_at_high_usd"] == pytest.approx(savings_a(decline=0.9))
+    swings = tornado["swing_usd"].tolist()
+    assert swings == sorted(swings, reverse=True)
+    assert tornado["swing_usd"].tolist() == pytest.approx(
+        (tornado["savings_at_high_usd"] - tornado["savings_at_low_usd"]).abs().tolist())
+
+
+def test_sensitivity_starts_from_the_given_assumptions():
+    projects = load_rows(row_cells(**KILL_A)).projects
+    cfg = config.make({"api_price_decline": 0.0})
+    horizon = portfolio.sensitivity(projects, cfg).set_index("key").loc["horizon_years"]
+    assert horizon["savings_at_low_usd"] == pytest.approx(savings_a(horizon=1, decline=0.0))
+    assert horizon["base_savings_usd"] == pytest.approx(savings_a(decline=0.0))
+
+
+def test_calls_or_never():
+    assert portfolio.calls_or_never(float("nan")) == "never"
+    assert portfolio.calls_or_never(None) == "never"
+    assert portfolio.calls_or_never(294_400.4) == "294,400"
+
+
+@pytest.mark.parametrize("name", ["bank.csv", "hospital_network.csv", "retailer.csv"])
+def test_sample_portfolios_show_every_verdict(name):
+    scored = portfolio.score(load_roadmap(SAMPLES / name).projects, config.defaults())
+    verdicts = set(scored["verdict"])
+    assert verdicts == {"kill", "prove", "keep", "ok"}
+    assert len(scored) == len(pd.read_csv(SAMPLES / name, sep=None, engine="python", encoding="utf-8-sig"))
