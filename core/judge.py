@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
+from core.pricing import TIERS
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok")
@@ -79,56 +80,60 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         "scale": volume_claim | latency_claim,
         "regulatory": regulated,
     }
-    out = pd.DataFrame(index=projects.index)
-    out["custom"] = custom
+    cols: dict[str, np.ndarray] = {"custom": custom}
     for f in FLAGS:
-        out[f"flag_{f}"] = flags[f] & custom
+        cols[f"flag_{f}"] = flags[f] & custom
     for j in JUSTIFICATIONS:
-        out[f"claimed_{j}"] = claimed[j] & custom
-        out[f"proven_{j}"] = proven[j] & custom
-    any_proven = np.logical_or.reduce([out[f"proven_{j}"].to_numpy() for j in JUSTIFICATIONS])
-    any_claimed = np.logical_or.reduce([out[f"claimed_{j}"].to_numpy() for j in JUSTIFICATIONS])
-    out["verdict"] = np.select([~custom, any_proven, any_claimed], ["ok", "keep", "prove"], default="kill")
+        cols[f"claimed_{j}"] = claimed[j] & custom
+        cols[f"proven_{j}"] = proven[j] & custom
+    any_proven = np.logical_or.reduce([cols[f"proven_{j}"] for j in JUSTIFICATIONS])
+    any_claimed = np.logical_or.reduce([cols[f"claimed_{j}"] for j in JUSTIFICATIONS])
+    # Codes index VERDICTS ("kill", "prove", "keep", "ok").
+    verdict = np.select([~custom, any_proven, any_claimed], [3, 2, 1], default=0)
+    cols["verdict"] = np.array(VERDICTS, dtype=object)[verdict]
 
     weights = np.array([getattr(a, f"weight_{f}") for f in FLAGS], dtype="float64")
-    fired = np.column_stack([out[f"flag_{f}"].to_numpy() for f in FLAGS])
+    fired = np.column_stack([cols[f"flag_{f}"] for f in FLAGS])
     # Scaled so the score stays 0-100 when someone edits a weight; equal to the plain sum at the defaults.
-    out["build_trap_score"] = np.rint(fired @ weights * 100.0 / weights.sum()).astype("int64")
+    cols["build_trap_score"] = np.rint(fired @ weights * 100.0 / weights.sum()).astype("int64")
 
-    out["flags"] = _join(out, "flag_", FLAGS)
-    out["justifications_claimed"] = _join(out, "claimed_", JUSTIFICATIONS)
-    out["justifications_proven"] = _join(out, "proven_", JUSTIFICATIONS)
+    cols["flags"] = _combine([cols[f"flag_{f}"] for f in FLAGS], list(FLAGS), ";")
+    cols["justifications_claimed"] = _combine([cols[f"claimed_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";")
+    cols["justifications_proven"] = _combine([cols[f"proven_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";")
 
-    is_prove = out["verdict"].to_numpy() == "prove"
+    is_prove = verdict == 1
     needs = {
-        "eval": is_prove & out["claimed_domain"].to_numpy() & ~eval_gap,
-        "baseline": is_prove & out["claimed_domain"].to_numpy() & ~rag_tried,
+        "eval": is_prove & cols["claimed_domain"] & ~eval_gap,
+        "baseline": is_prove & cols["claimed_domain"] & ~rag_tried,
         "volume": is_prove & volume_claim & ~proven["scale"],
-        "latency": is_prove & latency_claim & ~rag_tried & ~out["claimed_domain"].to_numpy(),
+        "latency": is_prove & latency_claim & ~rag_tried & ~cols["claimed_domain"],
         "regulation": is_prove & regulated & ~named,
     }
-    out["evidence_needed"] = pd.Series(_combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; "),
-                                       index=projects.index, dtype="str")
+    cols["evidence_needed"] = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ")
 
-    tier = projects["api_tier"].fillna(a.default_api_tier).astype("str")
-    model = "FM API + RAG on a " + tier + "-tier model"
-    keep_text = np.where(
-        out["flag_maintenance"].to_numpy(),
-        "Keep the custom model, and budget its maintenance",
-        "Keep the custom model; re-test it against each new base model",
-    )
-    out["recommendation"] = np.select(
-        [out["verdict"] == "ok", out["verdict"] == "keep", out["verdict"] == "prove"],
-        ["Recommended path; no change", keep_text,
-         "Pause the custom build until the evidence exists; meanwhile run " + model],
-        default="Rescope to " + model,
-    )
-    return out
+    tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
+    tier_code = np.select([tier == t for t in TIERS], range(len(TIERS)), default=TIERS.index(a.default_api_tier))
+    code = (verdict * len(TIERS) + tier_code) * 2 + cols["flag_maintenance"].astype(np.int64)
+    cols["recommendation"] = _recommendations()[code]
+    return pd.DataFrame(cols, index=projects.index)
 
 
-def _join(frame: pd.DataFrame, prefix: str, names: tuple[str, ...]) -> pd.Series:
-    masks = [frame[f"{prefix}{name}"].to_numpy() for name in names]
-    return pd.Series(_combine(masks, list(names), ";"), index=frame.index, dtype="str")
+@lru_cache(maxsize=1)
+def _recommendations() -> np.ndarray:
+    """Every recommendation text, indexed by (verdict code * tiers + tier code) * 2 + maintenance flag."""
+    texts = []
+    for verdict in VERDICTS:
+        for tier in TIERS:
+            model = f"FM API + RAG on a {tier}-tier model"
+            for maintenance in (False, True):
+                texts.append({
+                    "kill": f"Rescope to {model}",
+                    "prove": f"Pause the custom build until the evidence exists; meanwhile run {model}",
+                    "keep": "Keep the custom model, and budget its maintenance" if maintenance
+                    else "Keep the custom model; re-test it against each new base model",
+                    "ok": "Recommended path; no change",
+                }[verdict])
+    return np.array(texts, dtype=object)
 
 
 def _combine(masks: list[np.ndarray], texts: list[str], sep: str) -> np.ndarray:

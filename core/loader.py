@@ -429,28 +429,32 @@ def _build(
     first_cell = body.iloc[:, 0].str.strip()
     approach = parse_approach(approach_raw)
 
-    reason = pd.Series(pd.NA, index=body.index, dtype="str")
-    column = pd.Series("", index=body.index, dtype="str")
-    value = pd.Series("", index=body.index, dtype="str")
-
-    def reject(mask, col_name: str, val: pd.Series | str, why: str) -> None:
-        m = pd.Series(mask, index=body.index) & reason.isna()
-        if not m.any():
-            return
-        reason[m] = why
-        column[m] = col_name
-        value[m] = val[m] if isinstance(val, pd.Series) else val
-
-    reject(nfilled == 0, "", "", "blank row")
-    reject(first_cell.str.startswith("#"), headers[0] or "column 1", first_cell, "comment row (starts with #)")
-    reject(project.str.lower().str.match(_TOTAL) & (approach_raw == ""), "project", project, "looks like a totals row, not a project")
-    reject((nfilled == 1) & ((project == "") | (approach_raw == "")), headers[0] or "column 1", first_cell,
-           "looks like a note, not a project: only one cell is filled")
-    reject(project == "", "project", "", "project name is blank; every project needs a name")
-    reject(approach_raw == "", "approach", "",
-           "approach is blank; expected fine-tune, train from scratch, API, API + RAG or prompting")
-    reject(approach.isna(), "approach", approach_raw,
-           "approach not recognized; expected fine-tune, train from scratch, API, API + RAG or prompting")
+    # The reasons a row cannot be a project, in the order they are checked: the first that applies is given.
+    first_col = headers[0] or "column 1"
+    no_project = (project == "").to_numpy()
+    no_approach = (approach_raw == "").to_numpy()
+    checks = [
+        (nfilled == 0, "", None, "blank row"),
+        (first_cell.str.startswith("#").to_numpy(dtype=bool, na_value=False), first_col, first_cell,
+         "comment row (starts with #)"),
+        (project.str.lower().str.match(_TOTAL).to_numpy(dtype=bool, na_value=False) & no_approach, "project",
+         project, "looks like a totals row, not a project"),
+        ((nfilled == 1) & (no_project | no_approach), first_col, first_cell,
+         "looks like a note, not a project: only one cell is filled"),
+        (no_project, "project", None, "project name is blank; every project needs a name"),
+        (no_approach, "approach", None,
+         "approach is blank; expected fine-tune, train from scratch, API, API + RAG or prompting"),
+        (approach.isna().to_numpy(), "approach", approach_raw,
+         "approach not recognized; expected fine-tune, train from scratch, API, API + RAG or prompting"),
+    ]
+    which = np.select([c[0] for c in checks], np.arange(1, len(checks) + 1), default=0)
+    keep = which == 0
+    rejected_at = np.flatnonzero(~keep)
+    rej_codes = which[rejected_at] - 1
+    rej_column = [checks[k][1] for k in rej_codes]
+    rej_value = ["" if checks[k][2] is None else str(checks[k][2].iloc[i]) for k, i in zip(rej_codes, rejected_at,
+                                                                                        strict=True)]
+    rej_reason = [checks[k][3] for k in rej_codes]
 
     warn_frames: list[pd.DataFrame] = []
     out = pd.DataFrame(index=body.index)
@@ -471,10 +475,9 @@ def _build(
     for label, col in extras.items():
         out[label] = col
 
-    keep = reason.isna().to_numpy()
     rejected = pd.DataFrame({
-        "row": row_numbers[~keep], "column": column[~keep].to_numpy(),
-        "value": value[~keep].to_numpy(), "reason": reason[~keep].to_numpy(),
+        "row": row_numbers[~keep], "column": pd.array(rej_column, dtype="str"),
+        "value": pd.array(rej_value, dtype="str"), "reason": pd.array(rej_reason, dtype="str"),
     }, columns=REJECT_COLUMNS)
     warnings = pd.concat(warn_frames, ignore_index=True) if warn_frames else pd.DataFrame(columns=REJECT_COLUMNS)
     warnings = warnings[warnings["row"].isin(row_numbers[keep])].reset_index(drop=True)

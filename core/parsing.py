@@ -120,18 +120,27 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(out, index=raw.index), pd.Series(np.asarray(bad, dtype=bool), index=raw.index)
 
 
+def _words(raw: pd.Series, lookup) -> tuple[pd.Series, pa.ChunkedArray, np.ndarray]:
+    """`lookup` applied once per distinct cell; returns (result as text per row, the distinct cells, codes)."""
+    encoded = pc.dictionary_encode(_strings(raw).combine_chunks())
+    uniques = encoded.dictionary
+    mapped = pa.array([lookup(u) for u in uniques.to_pylist()], type=pa.large_string())
+    codes = encoded.indices
+    out = pd.Series(pd.array(pc.take(mapped, codes), dtype="str"), index=raw.index)
+    return out, pa.chunked_array([uniques]), codes.fill_null(-1).to_numpy(zero_copy_only=False)
+
+
 def parse_enum(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """A word from a small vocabulary (status, quality, coverage, tier), or NA."""
     v = vocab()
     table = v.enums[kind]
-    mapped, _ = _map_uniques(raw, lambda u: table.get(normalize_word(u)))
-    out = pd.Series(mapped, index=raw.index, dtype="str")
-    blank = _blank(_arrow(raw), v.unknown - set(table))
+    out, uniques, codes = _words(raw, lambda u: table.get(normalize_word(u)))
+    blank_u = _blank(pc.utf8_lower(pc.utf8_trim_whitespace(uniques)), v.unknown - set(table))
+    blank = np.append(blank_u, True)[codes]  # null cells (code -1) are blank
     bad = out.isna().to_numpy() & ~blank
     return out, pd.Series(bad, index=raw.index)
 
 
 def parse_approach(raw: pd.Series) -> pd.Series:
     """Canonical approach per cell (NA when blank or unrecognized); matched once per distinct value."""
-    mapped, _ = _map_uniques(raw, match_approach)
-    return pd.Series(mapped, index=raw.index, dtype="str")
+    return _words(raw, match_approach)[0]
