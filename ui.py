@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import brief, config, export, portfolio
-from core.charts import VERDICT_COLORS
+from core import config, export, portfolio
 from core.decisions import Decision, DecisionStore, database_url
 from core.explain import usd
 from core.loader import LoadReport, RoadmapError, load_roadmap
+from core.palette import VERDICT_COLORS
 
 ROOT = Path(__file__).parent
 SAMPLES_DIR = ROOT / "sample_portfolios"
@@ -62,6 +62,11 @@ def setup(title: str) -> None:
         col.page_link(path, label=label, icon=icon, disabled=label == title)
 
 
+def _assumptions(overrides: tuple) -> config.Assumptions:
+    # The shipped defaults need no validation, so a first visit does not wait for pydantic.
+    return config.make(dict(overrides)) if overrides else config.defaults()
+
+
 @dataclass
 class Portfolio:
     """What every page reads: the load report, the scored projects and the assumptions used."""
@@ -79,7 +84,7 @@ class Portfolio:
 @st.cache_data(max_entries=8, show_spinner=False)
 def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
     """(report, scored, error, headers) for a file, a mapping and assumption overrides; cached."""
-    cfg = config.make(dict(overrides))
+    cfg = _assumptions(overrides)
     try:
         roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
     except RoadmapError as exc:
@@ -91,7 +96,7 @@ def current() -> Portfolio:
     """The current roadmap, loaded and scored with the current mapping and assumptions (cached)."""
     ss = st.session_state
     overrides = tuple(sorted(ss.overrides.items()))
-    cfg = config.make(dict(overrides))
+    cfg = _assumptions(overrides)
     src = ss.source
     inputs = (src["data"], src["name"], tuple(sorted(ss.mapping.items())), overrides)
     with st.spinner("Scoring the roadmap…"):
@@ -132,7 +137,9 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
     kill = kill_list_for(data, name, mapping, overrides)
     decided = dict(decisions)
     if kind == "brief":
-        cfg = config.make(dict(overrides))
+        from core import brief  # lazy: the brief brings altair and the chart renderer
+
+        cfg = _assumptions(overrides)
         return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided).encode("utf-8")
     machine = export.machine_table(kill)
     machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
@@ -143,7 +150,7 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
 def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
     """The tornado table for the same inputs as scored_for; cached."""
     roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
-    return portfolio.sensitivity(roadmap.projects, config.make(dict(overrides)))
+    return portfolio.sensitivity(roadmap.projects, _assumptions(overrides))
 
 
 def require_portfolio() -> Portfolio:

@@ -13,6 +13,7 @@ import pandas as pd
 from core import charts
 from core.config import Assumptions
 from core.explain import usd
+from core.palette import VERDICT_COLORS
 from core.portfolio import Summary
 
 _CSS = """
@@ -37,7 +38,7 @@ def _svg(chart) -> str:
 
 
 def _badge(verdict: str) -> str:
-    color = charts.VERDICT_COLORS.get(verdict, "#888")
+    color = VERDICT_COLORS.get(verdict, "#888")
     return f'<span class="badge" style="background:{color}">{html.escape(verdict)}</span>'
 
 

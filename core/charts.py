@@ -6,9 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-VERDICT_ORDER = ["kill", "prove", "keep", "ok"]
-VERDICT_COLORS = {"kill": "#c62828", "prove": "#e69500", "keep": "#1f5fbf", "ok": "#8a8f98"}
-PATH_COLORS = {"Custom model": "#c62828", "FM API + RAG": "#1f5fbf"}
+from core.palette import PATH_COLORS, VERDICT_COLORS, VERDICT_ORDER
+
+__all__ = ["PATH_COLORS", "VERDICT_COLORS", "VERDICT_ORDER"]
 _MONEY = "$~s"  # d3 format: $1.2M
 
 
