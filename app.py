@@ -56,12 +56,12 @@ with st.container(border=True):
                        file_name="roadmap_template.csv", mime="text/csv", key="download_template",
                        on_click="ignore", help="Every column the tool reads, with a one-line explanation each.")
     origin = "uploaded file" if ss.source["origin"] == "upload" else "sample portfolio"
-    st.caption(f"Showing: **{ss.source['name']}** ({origin}).")
+    st.caption(f"Showing: **{ui.safe(ss.source['name'])}** ({origin}).")
 
 p = ui.current()
 
 if p.error:
-    st.error(p.error)
+    st.error(ui.safe(p.error))
 
 if p.scored is not None:
     s = portfolio.summarize(p.scored)
@@ -101,7 +101,7 @@ if headers:
                      format_func=lambda c: c if c == NOT_USED else f"{c} — {vocab().columns[c].description}")
         m3.button("Apply", key="map_apply", on_click=_apply_mapping, type="primary")
         if ss.mapping:
-            st.caption("Your mapping: " + ", ".join(f"{k} → {v or NOT_USED}" for k, v in ss.mapping.items()))
+            st.caption("Your mapping: " + ", ".join(f"{ui.safe(k)} → {v or NOT_USED}" for k, v in ss.mapping.items()))
             st.button("Reset to the inferred mapping", key="map_reset", on_click=_reset_mapping)
 
 if p.report is not None:
@@ -117,4 +117,4 @@ if p.report is not None:
         with st.expander(f"{len(r.warnings):,} values could not be read and were treated as unknown"):
             st.dataframe(r.warnings, hide_index=True, width="stretch", key="warnings_table")
     for line in r.duplicates[:50]:
-        st.info(line)
+        st.info(ui.safe(line))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,12 @@ PAGES = (("app.py", "Home", ":material/home:"), ("pages/1_Portfolio.py", "Portfo
          ("pages/3_Kill_list.py", "Kill list", ":material/content_cut:"),
          ("pages/4_Assumptions.py", "Assumptions", ":material/tune:"))
 log = logging.getLogger("airr")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def safe(text: object) -> str:
+    """Text from a roadmap file, escaped so Markdown shows it as typed (no links, emphasis or directives)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def samples() -> list[str]:
@@ -157,7 +164,7 @@ def require_portfolio() -> Portfolio:
     """The scored portfolio, or a message and a stop when the current file could not be read."""
     p = current()
     if p.scored is None:
-        st.error(p.error or "No roadmap is loaded.")
+        st.error(safe(p.error or "No roadmap is loaded."))
         st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping", icon=":material/home:")
         st.stop()
     return p

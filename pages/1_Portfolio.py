@@ -12,7 +12,7 @@ p = ui.require_portfolio()
 scored = p.scored
 
 st.title("Portfolio")
-st.caption(f"{p.name} · {len(scored):,} projects · horizon {int(p.cfg.horizon_years)} years")
+st.caption(f"{ui.safe(p.name)} · {len(scored):,} projects · horizon {int(p.cfg.horizon_years)} years")
 
 
 def _options(col: str) -> list[str]:

@@ -39,13 +39,14 @@ row = scored[scored["project_id"] == ss.review_project].iloc[0]
 h = int(cfg.horizon_years)
 
 verdict = row["verdict"]
-st.subheader(f"{ui.verdict_label(verdict)} — {row['project']}")
-meta = [str(row[c]) for c in ("team", "owner", "quarter", "status") if not pd.isna(row[c])]
+# Everything that came from the roadmap file goes through ui.safe(): shown as typed, never as Markdown.
+st.subheader(f"{ui.verdict_label(verdict)} — {ui.safe(row['project'])}")
+meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter", "status") if not pd.isna(row[c])]
 st.caption(" · ".join([row["approach"].replace("_", " "), *meta]))
 if not pd.isna(row["description"]):
-    st.write(row["description"])
+    st.text(row["description"])
 box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}[verdict]
-box(explain.verdict_sentence(row, cfg))
+box(ui.safe(explain.verdict_sentence(row, cfg)))
 
 if row["custom"]:
     m = st.columns(4)
@@ -68,7 +69,7 @@ if row["custom"]:
             st.markdown(f"{icons[check.status]} **{check.title}** · {check.status}")
             st.caption(check.rule)
             # Inputs come from the uploaded file: shown as code spans so they are never read as markup.
-            st.markdown(" · ".join(f"{k} `{v}`" for k, v in check.inputs.items()))
+            st.markdown(" · ".join(f"{ui.safe(k)}: **{ui.safe(v)}**" for k, v in check.inputs.items()))
             if check.status in ("fired", "claimed"):
                 st.markdown(f"**To change it:** {check.change}")
             with st.expander("Why this matters"):
@@ -126,7 +127,7 @@ with st.form("decision_form", clear_on_submit=True):
             st.error("Add the reviewer's name so the decision can be traced.")
         else:
             ui.record_decision(row["project_id"], row["project"], decision, note.strip(), reviewer.strip(), revisit)
-            st.success(f"Recorded: {decision} for {row['project']}.")
+            st.success(f"Recorded: {decision} for {ui.safe(row['project'])}.")
 
 history = ui.decision_history(row["project_id"])
 if len(history):

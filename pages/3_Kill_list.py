@@ -55,7 +55,7 @@ if picked.selection.rows:
     st.switch_page("pages/2_Project_review.py", query_params={"project": chosen})
 top = kill.iloc[0]
 c1, c2 = st.columns([2, 3])
-c1.page_link("pages/2_Project_review.py", label=f"Review #1: {top['project']}", icon=":material/fact_check:",
+c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(top['project'])}", icon=":material/fact_check:",
              query_params={"project": top["project_id"]})
 c2.caption(f"Total projected savings over {h} years: **{ui.usd(summary.kill_list_savings_usd)}**. "
            "Select a row to open that project's review and record a decision.")

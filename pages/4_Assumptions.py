@@ -65,9 +65,9 @@ st.title("Assumptions")
 st.caption("Every threshold, weight and cost default the verdicts and prices use, with its source. "
            "A change applies at once to every page.")
 if err := ss.pop("assumption_error", None):
-    st.error(err)
+    st.error(ui.safe(err))
 if note := ss.pop("assumption_notice", None):
-    st.success(note)
+    st.success(ui.safe(note))
 
 t1, t2, t3 = st.columns([1, 1, 2])
 t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file_name="assumptions.yaml",

@@ -164,3 +164,17 @@ def test_a_review_link_opens_the_named_project():
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
     assert at.selectbox(key="review_project").value == "BNK-021"
+
+
+def test_roadmap_text_is_shown_as_typed_never_as_markdown():
+    evil = "**[click](http://evil.example)** :red[x]"
+    text = f'project,approach,description\n"{evil}",fine-tune,"<b>bold</b> [x](http://evil.example)"\n'
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("evil.csv", text.encode(), "text/csv")).run()
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    heading = at.subheader[0].value
+    assert "\\[click\\]\\(http\\://evil\\.example\\)" in heading
+    assert "](http" not in heading
+    assert any("<b>bold</b>" in t.value for t in at.text)  # st.text: shown literally
+    assert all("](http" not in e.value for e in at.error)
