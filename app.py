@@ -83,7 +83,8 @@ if p.report is not None:
     r = p.report
     details = [f"{r.rows_read:,} rows read", f"{r.scored_rows:,} scored", f"{len(r.rejected):,} rejected"]
     if r.delimiter:
-        details.append(f"delimiter {'tab' if r.delimiter == chr(9) else repr(r.delimiter)}, {r.encoding}")
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+        details.append(f"{names.get(r.delimiter, 'other')}-separated, {r.encoding}")
     if r.sheet:
         details.append(f"sheet '{r.sheet}'")
     details.append(f"header on row {r.header_row}")
