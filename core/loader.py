@@ -112,20 +112,13 @@ def _decode(data: bytes) -> tuple[str, str]:
         # A stray NUL in one cell of a text export must not cost every other row; many NULs mean binary.
         if head.count(0) > 0.02 * len(head):
             raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1"), (
-            "cp1252" if _cp1252_ok(data) else "latin-1"
-        )
-
-
-def _cp1252_ok(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
+    # UTF-8 first, then the Windows code page Excel uses, then latin-1, which decodes any byte.
+    for enc in ("utf-8", "cp1252"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
 
 
 def _sniff_delimiter(text: str) -> str:

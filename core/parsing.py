@@ -102,41 +102,41 @@ def _parse_messy(t: pa.ChunkedArray) -> np.ndarray:
     return num * mult * sign
 
 
-def _map_uniques(raw: pd.Series, lookup) -> tuple[np.ndarray, np.ndarray]:
-    """Apply `lookup` once per distinct value; returns (mapped values per row, codes)."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    mapped = np.array([lookup(u) for u in uniques] + [None], dtype=object)
-    return mapped[codes], codes  # code -1 (missing) picks the trailing None
+def _distinct(raw: pd.Series) -> tuple[list, pa.ChunkedArray, np.ndarray]:
+    """The distinct cells (as Python strings and as lower-cased, trimmed Arrow text) and each row's code
+    into them; a null cell gets the code len(distinct), one past the end, so lookups can append a filler."""
+    encoded = pc.dictionary_encode(_strings(raw).combine_chunks())
+    uniques = encoded.dictionary
+    codes = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False)
+    return uniques.to_pylist(), pa.chunked_array([pc.utf8_lower(pc.utf8_trim_whitespace(uniques))]), codes
 
 
 def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """yes/no words as a nullable boolean (NA = unknown) and a mask of unreadable cells."""
     v = vocab()
     table = {**{k: True for k in v.true}, **{k: False for k in v.false}}
-    mapped, _ = _map_uniques(raw, lambda u: table.get(str(u).strip().lower()))
-    out = pd.array(mapped, dtype="boolean")
-    blank = _blank(_arrow(raw), v.unknown)
-    bad = pd.isna(out) & ~blank
-    return pd.Series(out, index=raw.index), pd.Series(np.asarray(bad, dtype=bool), index=raw.index)
+    _, cleaned, codes = _distinct(raw)
+    mapped = np.array([table.get(c) for c in cleaned.to_pylist()] + [None], dtype=object)
+    out = pd.array(mapped[codes], dtype="boolean")
+    blank = np.append(_blank(cleaned, v.unknown), True)[codes]
+    bad = np.asarray(pd.isna(out), dtype=bool) & ~blank
+    return pd.Series(out, index=raw.index), pd.Series(bad, index=raw.index)
 
 
 def _words(raw: pd.Series, lookup) -> tuple[pd.Series, pa.ChunkedArray, np.ndarray]:
     """`lookup` applied once per distinct cell; returns (result as text per row, the distinct cells, codes)."""
-    encoded = pc.dictionary_encode(_strings(raw).combine_chunks())
-    uniques = encoded.dictionary
-    mapped = pa.array([lookup(u) for u in uniques.to_pylist()], type=pa.large_string())
-    codes = encoded.indices
-    out = pd.Series(pd.array(pc.take(mapped, codes), dtype="str"), index=raw.index)
-    return out, pa.chunked_array([uniques]), codes.fill_null(-1).to_numpy(zero_copy_only=False)
+    cells, cleaned, codes = _distinct(raw)
+    mapped = pa.array([lookup(c) for c in cells] + [None], type=pa.large_string())
+    out = pd.Series(pd.array(pc.take(mapped, pa.array(codes)), dtype="str"), index=raw.index)
+    return out, cleaned, codes
 
 
 def parse_enum(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """A word from a small vocabulary (status, quality, coverage, tier), or NA."""
     v = vocab()
     table = v.enums[kind]
-    out, uniques, codes = _words(raw, lambda u: table.get(normalize_word(u)))
-    blank_u = _blank(pc.utf8_lower(pc.utf8_trim_whitespace(uniques)), v.unknown - set(table))
-    blank = np.append(blank_u, True)[codes]  # null cells (code -1) are blank
+    out, cleaned, codes = _words(raw, lambda u: table.get(normalize_word(u)))
+    blank = np.append(_blank(cleaned, v.unknown - set(table)), True)[codes]  # null cells are blank
     bad = out.isna().to_numpy() & ~blank
     return out, pd.Series(bad, index=raw.index)
 

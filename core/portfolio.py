@@ -76,11 +76,6 @@ def summarize(scored: pd.DataFrame) -> Summary:
     )
 
 
-def output_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """The machine-facing columns of SPEC §6, in order."""
-    return scored[OUTPUT_COLUMNS].reset_index(drop=True)
-
-
 def sensitivity(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Total kill-list savings at the low and high end of each key assumption (the tornado)."""
     base = summarize(score(projects, cfg)).kill_list_savings_usd

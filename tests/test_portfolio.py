@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES, SPEC_OUTPUT_COLUMNS, load_rows, row_cells
 
-from core import config, portfolio
+from core import config, export, portfolio
 from core.loader import load_roadmap
 
 # Hand-computed at the defaults (see test_pricing): a proposed fine-tune, 6 months x 2 FTE, 4,000 examples,
@@ -50,7 +50,7 @@ def test_score_keeps_input_order_and_every_column(scored):
     assert scored["project"].tolist() == ["Prove C", "Kill A", "OK E", "Keep D", "Kill B"]
     assert scored["verdict"].tolist() == ["prove", "kill", "ok", "keep", "kill"]
     assert set(SPEC_OUTPUT_COLUMNS) <= set(scored.columns)
-    assert list(portfolio.output_table(scored).columns) == SPEC_OUTPUT_COLUMNS
+    assert list(export.machine_table(scored).columns) == SPEC_OUTPUT_COLUMNS
 
 
 def test_hand_computed_savings(scored):
