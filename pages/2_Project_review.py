@@ -19,18 +19,17 @@ st.title("Project review")
 
 ids = scored["project_id"].tolist()
 labels = dict(zip(ids, scored["project"] + " · " + scored["verdict"], strict=True))
-# A link with ?project=ID opens that project; the choice is kept in the URL so it can be shared.
+# A link with ?project=ID opens that project; picking one writes it back to the URL, so the two
+# agree and the page can be shared.
 wanted = st.query_params.get("project")
-if wanted in labels and ss.get("review_project") != wanted and not ss.get("_review_from_widget"):
+if wanted in labels:
     ss.review_project = wanted
-if ss.get("review_project") not in labels:
+elif ss.get("review_project") not in labels:
     ss.review_project = portfolio.kill_list(scored)["project_id"].iloc[0] if (
         scored["verdict"].isin(["kill", "prove"]).any()) else ids[0]
-ss._review_from_widget = False
 
 
 def _picked() -> None:
-    ss._review_from_widget = True
     st.query_params["project"] = ss.review_project
 
 

@@ -184,3 +184,15 @@ def test_roadmap_text_is_shown_as_typed_never_as_markdown():
     assert "](http" not in heading
     assert any("<b>bold</b>" in t.value for t in at.text)  # st.text: shown literally
     assert all("](http" not in e.value for e in at.error)
+
+
+def test_picking_a_project_keeps_it_and_writes_it_to_the_link():
+    at = _home()
+    at.query_params["project"] = "BNK-021"
+    at.switch_page("pages/2_Project_review.py").run()
+    at.selectbox(key="review_project").select("BNK-003").run()
+    assert not at.exception
+    assert at.selectbox(key="review_project").value == "BNK-003"
+    assert at.query_params["project"] == "BNK-003"
+    at.run()
+    assert at.selectbox(key="review_project").value == "BNK-003"
