@@ -27,6 +27,7 @@ from core.vocab import normalize_header, vocab
 HEADER_SCAN_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
+RESERVED_COLUMNS = {"row"}  # written by the loader next to the canonical columns
 # Matched against the lower-cased cell, so pandas can hand the pattern to Arrow instead of looping in Python.
 _TOTAL = r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ"
 _MAGIC = {
@@ -418,7 +419,8 @@ def _build(
     nfilled = np.full(n, 2)
     suspect = ((project == "") | (approach_raw == "")).to_numpy()
     if suspect.any():
-        nfilled[suspect] = (body[suspect].apply(lambda c: c.str.strip() != "")).sum(axis=1).to_numpy()
+        cells = body[suspect].to_numpy(dtype=str)
+        nfilled[suspect] = (np.char.strip(cells) != "").sum(axis=1)
     first_cell = body.iloc[:, 0].str.strip()
     approach = parse_approach(approach_raw)
 
@@ -450,7 +452,7 @@ def _build(
     rej_reason = [checks[k][3] for k in rej_codes]
 
     warn_frames: list[pd.DataFrame] = []
-    out = pd.DataFrame(index=body.index)
+    out: dict[str, pd.Series] = {}
     for name, spec in v.columns.items():
         raw = cols.get(name)
         if raw is None:
@@ -466,7 +468,11 @@ def _build(
     out["approach"] = approach
     out["project"] = project
     for label, col in extras.items():
+        # An unrecognized header may not shadow a column the engine writes ("row", "verdict", ...).
+        while label in out or label in RESERVED_COLUMNS:
+            label += " (from file)"
         out[label] = col
+    out = pd.DataFrame(out)
 
     rejected = pd.DataFrame({
         "row": row_numbers[~keep], "column": pd.array(rej_column, dtype="str"),

@@ -30,7 +30,10 @@ def score(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Every project with its priced terms and judgement, in input order."""
     terms = price(projects, cfg)
     verdicts = judge(projects, terms, cfg)
-    scored = pd.concat([projects, terms, verdicts], axis=1)
+    # A file's own extra column may carry a name the engine writes ("verdict"); keep both, the file's renamed.
+    taken = set(terms.columns) | set(verdicts.columns)
+    clash = {c: f"{c} (from file)" for c in projects.columns if c in taken}
+    scored = pd.concat([projects.rename(columns=clash) if clash else projects, terms, verdicts], axis=1)
     # Money only matters for custom projects; for the others both paths are the recommended one.
     custom = scored["custom"].to_numpy()
     for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls",

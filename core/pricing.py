@@ -38,7 +38,8 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     t_out = _fill(projects["tokens_out_per_call"], a.default_tokens_out)
     tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
 
-    out = pd.DataFrame(index=projects.index)
+    # Columns are collected as arrays and framed once: a DataFrame insert per term costs more than the maths.
+    out: dict[str, np.ndarray | float] = {}
     out["build_people_usd"] = months / 12.0 * fte * loaded
     out["labels_needed"] = np.maximum(0.0, target - examples)
     out["build_labeling_usd"] = out["labels_needed"] * a.label_cost_usd * (1.0 + a.label_overhead)
@@ -91,7 +92,7 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     out["break_even_daily_calls_last_year"] = _break_even(
         out["fixed_cost_gap_usd_per_day"], out["api_cost_per_call_year1"] * last_factor, custom_per_call
     )
-    return out
+    return pd.DataFrame(out, index=projects.index)
 
 
 def _tier_price(tier: np.ndarray, a: Assumptions, side: str) -> np.ndarray:
@@ -104,10 +105,10 @@ def _decline_sum(decline: float, years: int) -> float:
     return float(sum((1.0 - decline) ** t for t in range(years)))
 
 
-def _break_even(fixed_gap: pd.Series, api_per_call: pd.Series | np.ndarray, custom_per_call: np.ndarray) -> np.ndarray:
+def _break_even(fixed_gap: np.ndarray, api_per_call: np.ndarray, custom_per_call: np.ndarray) -> np.ndarray:
     """Daily calls at which both paths cost the same; NaN means never (the API is cheaper per call)."""
     margin = np.asarray(api_per_call, dtype="float64") - custom_per_call
-    gap = fixed_gap.to_numpy(dtype="float64")
+    gap = np.asarray(fixed_gap, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         be = np.where(margin > 0, np.maximum(gap, 0.0) / margin, np.nan)
     return be

@@ -127,3 +127,13 @@ def test_sample_portfolios_show_every_verdict(name):
     verdicts = set(scored["verdict"])
     assert verdicts == {"kill", "prove", "keep", "ok"}
     assert len(scored) == len(pd.read_csv(SAMPLES / name, sep=None, engine="python", encoding="utf-8-sig"))
+
+
+def test_extra_columns_named_like_engine_columns_are_kept_beside_them():
+    text = "project,approach,row,verdict,flags\nClaims model,fine-tune,7,keep,x\n"
+    roadmap = load_roadmap(text.encode(), name="clash.csv")
+    scored = portfolio.score(roadmap.projects, config.defaults())
+    assert scored["verdict"].iloc[0] == "kill"
+    assert scored["verdict (from file)"].iloc[0] == "keep"
+    assert scored["row (from file)"].iloc[0] == "7"
+    assert scored["row"].iloc[0] == 2
