@@ -35,7 +35,7 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
                 risky[idx] = [isinstance(v, str) for v in s.iloc[idx]]
             if risky.any():
                 out[col] = s.where(~risky, "'" + text)
-    out.columns = [("'" + c) if isinstance(c, str) and c[:1] in "=+-@\t\r\x00" else c for c in out.columns]
+    out.columns = [("'" + c) if isinstance(c, str) and c and c[0] in "=+-@\t\r\x00" else c for c in out.columns]
     return out
 
 

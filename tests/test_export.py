@@ -185,3 +185,8 @@ def test_markdown_table_escapes_pipes_and_formats_numbers(scored):
 def test_markdown_blank_for_unknown():
     text = export.to_markdown(pd.DataFrame({"a": [np.nan, None], "b": ["x", "y"]}))
     assert text.splitlines()[2] == "|  | x |"
+
+
+def test_an_empty_header_is_left_empty_while_a_formula_header_is_neutralized():
+    frame = pd.DataFrame({"": ["a"], "=cmd": ["b"], "plain": ["c"]})
+    assert list(export.neutralize(frame).columns) == ["", "'=cmd", "plain"]
