@@ -25,8 +25,8 @@ wanted = st.query_params.get("project")
 if wanted in labels:
     ss.review_project = wanted
 elif ss.get("review_project") not in labels:
-    ss.review_project = portfolio.kill_list(scored)["project_id"].iloc[0] if (
-        scored["verdict"].isin(["kill", "prove"]).any()) else ids[0]
+    kill = ui.kill_list_for(*p.inputs)
+    ss.review_project = kill["project_id"].iloc[0] if len(kill) else ids[0]
 
 
 def _picked() -> None:
