@@ -154,7 +154,7 @@ def test_the_fast_csv_reader_agrees_with_the_careful_one(cells, noise, at):
         fast = load_roadmap(text.encode("utf-8"))
     except RoadmapError:
         fast = None
-    with mock.patch.object(loader, "_read_csv_arrow", return_value=None):
+    with mock.patch.object(loader.read, "read_csv_arrow", return_value=None):
         try:
             careful = load_roadmap(text.encode("utf-8"))
         except RoadmapError:

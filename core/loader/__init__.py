@@ -1,0 +1,82 @@
+"""Reads a roadmap file (CSV in any common dialect, or XLSX) into canonical, typed project rows.
+
+Every input row ends up either in `Roadmap.projects` or in `report.rejected` with its reason.
+Files that are not a table at all raise `RoadmapError` with one sentence for the user.
+The work is done in three steps, one module each: detect and decode, read, validate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from core.loader import detect, read
+from core.loader.detect import RoadmapError, quote
+from core.loader.read import HEADER_SCAN_ROWS, find_header
+from core.loader.validate import LoadReport, Roadmap, build, slug
+
+__all__ = ["LoadReport", "Roadmap", "RoadmapError", "load_roadmap", "slug"]
+
+
+def load_roadmap(
+    source: str | Path | bytes | IO[bytes],
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Roadmap:
+    """Load a roadmap file. `mapping` overrides the inferred header -> canonical column mapping
+    (map a header to "" to keep it as an unrecognized column)."""
+    data, source_name = detect.read_source(source)
+    source_name = name or source_name
+    overrides = dict(mapping or {})
+    if not data.strip():
+        raise RoadmapError("The file is empty.")
+    encoding = delim = sheet_title = ""
+    kind = detect.sniff_kind(data, source_name)
+    if kind == "xlsx":
+        raw, sheet_title = read.read_xlsx(data, sheet)
+    else:
+        text, encoding = detect.decode(data)
+        if detect.looks_binary(text):
+            raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
+        delim = detect.sniff_delimiter(text)
+        raw = read.read_csv_arrow(text, delim)
+        if raw is None:
+            raw = read.read_csv_text(text, delim)
+    if raw.empty:
+        raise RoadmapError("The file has no rows.")
+    head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
+    header_pos, colmap = find_header(head, overrides)
+    if header_pos is None:
+        first = [str(c).strip() for c in head[0] if str(c).strip()]
+        shown = ", ".join(quote(c) for c in first[:12]).rstrip(".:") or "(blank)"
+        raise RoadmapError(
+            f"No column looks like a project name or an approach (the first row reads: {shown}); "
+            "name the columns 'project' and 'approach', or map them on the Home page.",
+            headers=first,
+        )
+    headers = [str(c).strip() for c in head[header_pos]]
+    missing = [c for c in ("project", "approach") if c not in colmap.values()]
+    if missing:
+        raise RoadmapError(
+            f"No column for {' or '.join(missing)} was found among the headers "
+            f"({', '.join(quote(h) for h in headers if h) or 'none'}); rename one or map it on the Home page.",
+            headers=[h for h in headers if h],
+        )
+    body = raw.iloc[header_pos + 1 :]
+    if body.empty or not (body != "").to_numpy().any():
+        raise RoadmapError("The file has a header row but no project rows.")
+    roadmap = build(body, header_pos, headers, colmap, source_name, encoding, delim, sheet_title)
+    if header_pos:
+        # Title and note lines above the header are input rows too: list them, never drop them.
+        pre = [" ".join(str(c).strip() for c in row if str(c).strip()) for row in head[:header_pos]]
+        above = pd.DataFrame({
+            "row": range(1, header_pos + 1), "column": "", "value": pre,
+            "reason": ["above the header row (title or note)" if t else "blank row above the header" for t in pre],
+        })
+        roadmap.report.rejected = pd.concat([above, roadmap.report.rejected], ignore_index=True)
+        roadmap.report.rows_read += header_pos
+    return roadmap
