@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from core import charts, explain, portfolio, pricing
 from core.decisions import DECISIONS
+from core.judge import reasons
 
 ui.setup("Project review")
 p = ui.require_portfolio()
@@ -73,6 +74,10 @@ if row["custom"]:
                 st.markdown(f"**To change it:** {check.change}")
             with st.expander("Why this matters"):
                 st.write(check.why)
+                # Public cases and studies behind the rule (reasons.yaml), each linked to its source.
+                group = "flags" if check.kind == "flag" else "justifications"
+                for case in reasons()[group][check.name].get("cases", []):
+                    st.markdown(f"- [{ui.safe(case['title'])}]({case['url']}): {ui.safe(case['showed'])}")
     if row["evidence_needed"]:
         st.warning(f"Evidence needed: {row['evidence_needed']}")
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import config, portfolio
 from core.explain import usd
+from core.judge import reasons
 from core.loader import load_roadmap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +197,14 @@ def test_picking_a_project_keeps_it_and_writes_it_to_the_link():
     assert at.query_params["project"] == "BNK-003"
     at.run()
     assert at.selectbox(key="review_project").value == "BNK-003"
+
+
+def test_review_links_the_public_cases_behind_every_rule():
+    at = _home()
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    for group in ("flags", "justifications"):
+        for name, rule in reasons()[group].items():
+            for case in rule["cases"]:
+                assert f"]({case['url']})" in shown, f"{group}.{name}: {case['url']}"
