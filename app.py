@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import portfolio
+from core import labels, portfolio
 from core.vocab import vocab
 
 ui.setup("Home")
 ss = st.session_state
 NOT_USED = "(not used)"
+BLANK = ui.BLANK
 
 
 def _on_upload() -> None:
@@ -73,9 +74,11 @@ if p.scored is not None:
     cols[3].metric(ui.verdict_label("prove"), f"{s.prove:,}")
     cols[4].metric(ui.verdict_label("keep"), f"{s.keep:,}")
     cols[5].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
-                   help=f"Over {h} years. Projected savings of every kill and prove project: custom TCO minus FM API + RAG TCO, "
-                        "forward-looking (money already spent is excluded).")
-    st.caption(f"Kill-list savings are over {h} years and forward-looking. Open the **Kill list** to decide.")
+                   help=f"Over {h} years. Projected savings of every project to kill or to prove first: custom TCO "
+                        "minus FM API + RAG TCO, forward-looking (money already spent is excluded).")
+    k1, k2 = st.columns([1, 3])
+    k1.page_link("pages/3_Kill_list.py", label="Open the Kill list to decide")
+    k2.caption(f"Kill-list savings are over {h} years and forward-looking.")
 
 st.subheader("How the file was read")
 headers = list(p.report.mapping) + p.report.unrecognized if p.report else p.headers
@@ -89,7 +92,7 @@ if p.report is not None:
         details.append(f"sheet '{r.sheet}'")
     details.append(f"header on row {r.header_row}")
     st.caption(" · ".join(details))
-    mapping_rows = [{"Header in the file": hd, "Read as": col} for hd, col in r.mapping.items()]
+    mapping_rows = [{"Header in the file": hd, "Read as": labels.field(col)} for hd, col in r.mapping.items()]
     mapping_rows += [{"Header in the file": hd, "Read as": "(kept, not used)"} for hd in r.unrecognized]
     st.dataframe(pd.DataFrame(mapping_rows), hide_index=True, width="stretch", key="mapping_table")
 
@@ -99,23 +102,28 @@ if headers:
         m1, m2, m3 = st.columns([2, 2, 1])
         m1.selectbox("Header", headers, key="map_header")
         m2.selectbox("Read it as", [NOT_USED, *canon], key="map_target",
-                     format_func=lambda c: c if c == NOT_USED else f"{c} — {vocab().columns[c].description}")
+                     format_func=lambda c: c if c == NOT_USED else f"{labels.field(c)} — {vocab().columns[c].description}")
         m3.button("Apply", key="map_apply", on_click=_apply_mapping, type="primary")
         if ss.mapping:
-            st.caption("Your mapping: " + ", ".join(f"{ui.safe(k)} → {v or NOT_USED}" for k, v in ss.mapping.items()))
+            st.caption("Your mapping: " + ", ".join(f"{ui.safe(k)} → {labels.field(v) if v else NOT_USED}"
+                                                    for k, v in ss.mapping.items()))
             st.button("Reset to the inferred mapping", key="map_reset", on_click=_reset_mapping)
 
 if p.report is not None:
     r = p.report
     if len(r.rejected):
         st.warning(f"{len(r.rejected):,} rows were not scored. Each is listed with its reason.")
-        st.dataframe(r.rejected, hide_index=True, width="stretch", key="rejected_table",
+        rejected = r.rejected.assign(column=r.rejected["column"].map(lambda c: labels.field(c) if c else BLANK))
+        st.dataframe(rejected, hide_index=True, width="stretch", key="rejected_table",
                      column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                     "column": "Column", "value": "Value", "reason": "Reason"})
     else:
         st.success(f"Every row was read as a project ({r.scored_rows:,}).")
     if len(r.warnings):
         with st.expander(f"{len(r.warnings):,} values could not be read and were treated as unknown"):
-            st.dataframe(r.warnings, hide_index=True, width="stretch", key="warnings_table")
+            warned = r.warnings.rename(columns=lambda c: labels.field(c) if c != "row" else "Row")
+            if "Column" in warned.columns:
+                warned["Column"] = warned["Column"].map(lambda c: labels.field(c) if c else BLANK)
+            st.dataframe(warned, hide_index=True, width="stretch", key="warnings_table")
     for line in r.duplicates[:50]:
         st.info(ui.safe(line))

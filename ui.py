@@ -12,22 +12,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, export, portfolio
+from core import config, export, labels, portfolio
 from core.decisions import Decision, DecisionStore, database_url
-from core.explain import usd
 from core.loader import LoadReport, RoadmapError, load_roadmap
-from core.palette import VERDICT_COLORS
+from core.numbers import BLANK, BLANK_HELP, money
 
 ROOT = Path(__file__).parent
 SAMPLES_DIR = ROOT / "sample_portfolios"
 DEFAULT_SAMPLE = "bank.csv"
-# Material icons render with Streamlit's own font, so they show on machines without emoji fonts.
-VERDICT_MARKS = {"kill": ":red[:material/cancel:]", "prove": ":orange[:material/help:]",
-                 "keep": ":blue[:material/check_circle:]", "ok": ":gray[:material/radio_button_unchecked:]"}
-PAGES = (("app.py", "Home", ":material/home:"), ("pages/1_Portfolio.py", "Portfolio", ":material/bar_chart:"),
-         ("pages/2_Project_review.py", "Project review", ":material/fact_check:"),
-         ("pages/3_Kill_list.py", "Kill list", ":material/content_cut:"),
-         ("pages/4_Assumptions.py", "Assumptions", ":material/tune:"))
+# Verdicts are shown as their word on a badge in a theme colour (Streamlit picks text and background per
+# light/dark mode), never as a colour or an icon alone: an icon name would be read aloud by a screen reader.
+VERDICT_BADGE = {"kill": "red", "prove": "orange", "keep": "blue", "ok": "gray", "out_of_scope": "violet"}
+# Page links carry no icons: Material icon names ("content_cut") are announced by screen readers.
+PAGES = (("app.py", "Home"), ("pages/1_Portfolio.py", "Portfolio"), ("pages/2_Project_review.py", "Project review"),
+         ("pages/3_Kill_list.py", "Kill list"), ("pages/4_Assumptions.py", "Assumptions"))
+usd = money
 log = logging.getLogger("airr")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -65,8 +64,12 @@ def setup(title: str) -> None:
     st.set_page_config(page_title=f"{title} · AI Roadmap Review", page_icon=":material/explore:", layout="wide",
                        initial_sidebar_state="collapsed")
     _init_state()
-    for col, (path, label, icon) in zip(st.columns(len(PAGES)), PAGES, strict=True):
-        col.page_link(path, label=label, icon=icon, disabled=label == title)
+    for col, (path, label) in zip(st.columns(len(PAGES)), PAGES, strict=True):
+        if label == title:
+            # The current page as plain bold text: a disabled link is greyed below readable contrast.
+            col.markdown(f"**{label}**")
+        else:
+            col.page_link(path, label=label)
 
 
 def _assumptions(overrides: tuple) -> config.Assumptions:
@@ -124,16 +127,16 @@ def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> p
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def kill_table_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> pd.DataFrame:
-    """The list as shown: ranked, verdict labels, money as $1.2M, each project's latest decision."""
+    """The list as shown: ranked, verdict labels, savings as numbers (sorted as money), latest decisions in words."""
     kill = kill_list_for(data, name, mapping, overrides)
     decided = dict(decisions)
     table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
                   "recommendation", "evidence_needed"]].copy()
     table.insert(0, "rank", range(1, len(table) + 1))
     table["verdict"] = verdict_badges(table["verdict"])
-    table["projected_savings_usd"] = table["projected_savings_usd"].map(usd)
-    table["team"] = table["team"].fillna("")
-    table["decision"] = [decided.get(i, "open") for i in kill["project_id"]]
+    table["team"] = table["team"].fillna(BLANK)
+    table["evidence_needed"] = table["evidence_needed"].replace("", BLANK).fillna(BLANK)
+    table["decision"] = [labels.label("decisions", decided.get(i, "open")) for i in kill["project_id"]]
     return table
 
 
@@ -165,7 +168,7 @@ def require_portfolio() -> Portfolio:
     p = current()
     if p.scored is None:
         st.error(safe(p.error or "No roadmap is loaded."))
-        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping", icon=":material/home:")
+        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping")
         st.stop()
     return p
 
@@ -202,7 +205,13 @@ def latest_decisions() -> dict[str, str]:
 
 
 def verdict_label(verdict: str) -> str:
-    return f"{VERDICT_MARKS.get(verdict, '')} {verdict}"
+    """The verdict as plain words (for labels, help texts and anything a screen reader reads as a name)."""
+    return labels.verdict(verdict)
+
+
+def verdict_badge(verdict: str) -> str:
+    """The verdict as Markdown: its word on a badge in the verdict's theme colour."""
+    return f":{VERDICT_BADGE.get(verdict, 'gray')}-badge[{labels.verdict(verdict)}]"
 
 
 def verdict_badges(verdicts: pd.Series) -> pd.Series:
@@ -212,28 +221,23 @@ def verdict_badges(verdicts: pd.Series) -> pd.Series:
 
 def verdict_column() -> object:
     """A read-only column of verdict labels in the shared verdict colours."""
-    return st.column_config.MultiselectColumn("Verdict", width="small", options=list(VERDICT_COLORS),
-                                              color=list(VERDICT_COLORS.values()))
+    return st.column_config.MultiselectColumn("Verdict", width="small", options=list(VERDICT_BADGE),
+                                              color=list(VERDICT_BADGE.values()), format_func=labels.verdict)
 
 
-def style_verdicts(frame: pd.DataFrame, money: list[str]) -> object:
-    """A Styler: verdict cells in the verdict colours, money as $1.2M (numbers stay sortable)."""
-    def colour(v: object) -> str:
-        c = VERDICT_COLORS.get(str(v))
-        return f"background-color: {c}; color: white; font-weight: 600" if c else ""
-
-    def money_text(v: object) -> str:
-        return "—" if pd.isna(v) else usd(v)
-
-    # Streamlit shows missing text as "None"; a blank cell reads better in a meeting.
+def money_table(frame: pd.DataFrame, money_columns: list[str]) -> object:
+    """A Styler that shows money as $1.2M and blanks as "—" while the numbers underneath still sort as money."""
     shown = frame.copy()
     for col in shown.columns:
-        if col not in money and pd.api.types.is_string_dtype(shown[col].dtype):
-            shown[col] = shown[col].fillna("")
-    styler = shown.style
-    if "verdict" in shown.columns:
-        styler = styler.map(colour, subset=["verdict"])
-    return styler.format({c: money_text for c in money if c in shown.columns})
+        if col not in money_columns and (shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col].dtype)):
+            # Streamlit shows missing text as "None"; a dash (explained in the column help) reads as unknown.
+            shown[col] = shown[col].fillna(BLANK)
+    return shown.style.format({c: money for c in money_columns if c in shown.columns})
 
 
-__all__ = ["usd"]
+def blank_help(text: str = "") -> str:
+    """A column's help text, with what a dash in it means."""
+    return f"{text} {BLANK_HELP}".strip()
+
+
+__all__ = ["BLANK", "usd"]

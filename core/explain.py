@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.judge import reasons
+from core.numbers import money
 
 
 @dataclass(frozen=True)
@@ -24,21 +25,8 @@ class Check:
 
 
 def usd(value: float | None) -> str:
-    """Money for people: $1.2M, $350K, $900; 'unknown' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "unknown"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    units = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
-    for i, (size, suffix) in enumerate(units):
-        if v >= size:
-            text = f"{v / size:.0f}" if size == 1e3 else f"{v / size:.1f}".removesuffix(".0")
-            if float(text) >= 1000 and i > 0:
-                # 999,999 rounds to "1000K": say "$1M" instead.
-                size, suffix = units[i - 1]
-                text = f"{v / size:.1f}".removesuffix(".0")
-            return f"{sign}${text}{suffix}"
-    return f"{sign}${v:,.0f}"
+    """Money in a sentence: the one number style (core.numbers), "unknown" for a blank."""
+    return money(value, missing="unknown")
 
 
 def _num(value: object, unit: str = "") -> str:

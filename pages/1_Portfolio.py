@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from core import charts
+from core import charts, labels
 
 ui.setup("Portfolio")
 p = ui.require_portfolio()
@@ -20,9 +20,11 @@ def _options(col: str) -> list[str]:
 
 
 f1, f2, f3, f4 = st.columns(4)
-verdicts = f1.multiselect("Verdict", charts.VERDICT_ORDER, key="filter_verdict", placeholder="All verdicts")
+verdicts = f1.multiselect("Verdict", charts.VERDICT_ORDER, key="filter_verdict", placeholder="All verdicts",
+                          format_func=labels.verdict)
 teams = f2.multiselect("Team", _options("team"), key="filter_team", placeholder="All teams")
-approaches = f3.multiselect("Approach", _options("approach"), key="filter_approach", placeholder="All approaches")
+approaches = f3.multiselect("Approach", _options("approach"), key="filter_approach", placeholder="All approaches",
+                            format_func=lambda a: labels.label("approaches", a))
 quarters = f4.multiselect("Quarter", _options("quarter"), key="filter_quarter", placeholder="All quarters")
 
 view = scored
@@ -33,20 +35,28 @@ for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approac
 money = ["projected_savings_usd", "tco_custom_usd", "tco_api_rag_usd"]
 table = view[["project", "team", "approach", "verdict", "build_trap_score", *money, "quarter",
               "status"]].reset_index(drop=True)
+table["approach"] = labels.column(table["approach"], "approaches")
+table["status"] = labels.column(table["status"], "status")
+table["verdict"] = ui.verdict_badges(table["verdict"])
+blank = ui.blank_help()
 st.dataframe(
-    ui.style_verdicts(table, money), hide_index=True, width="stretch", key="portfolio_table",
+    ui.money_table(table, money), hide_index=True, width="stretch", key="portfolio_table",
     column_config={
-        "project": st.column_config.TextColumn("Project", width="medium"),
-        "team": "Team",
-        "approach": "Approach",
-        "verdict": st.column_config.TextColumn("Verdict", width="small"),
-        "build_trap_score": st.column_config.ProgressColumn("Build-trap score", min_value=0, max_value=100,
-                                                            format="%d"),
-        "projected_savings_usd": "Projected savings",
-        "tco_custom_usd": "Custom TCO",
-        "tco_api_rag_usd": "FM + RAG TCO",
-        "quarter": "Quarter",
-        "status": "Status",
+        "project": st.column_config.TextColumn(labels.field("project"), width="medium"),
+        "team": st.column_config.TextColumn(labels.field("team"), help=blank),
+        "approach": labels.field("approach"),
+        "verdict": ui.verdict_column(),
+        "build_trap_score": st.column_config.ProgressColumn(labels.field("build_trap_score"), min_value=0,
+                                                            max_value=100, format="%d",
+                                                            help="0-100; blank (—) for a project that is not a "
+                                                                 "custom model."),
+        "projected_savings_usd": st.column_config.Column(labels.field("projected_savings_usd"),
+                                                         help="Custom TCO minus FM API + RAG TCO over the horizon. "
+                                                              "Blank (—) for a project that is not a custom model."),
+        "tco_custom_usd": st.column_config.Column(labels.field("tco_custom_usd"), help=blank),
+        "tco_api_rag_usd": st.column_config.Column(labels.field("tco_api_rag_usd"), help=blank),
+        "quarter": st.column_config.TextColumn(labels.field("quarter"), help=blank),
+        "status": st.column_config.TextColumn(labels.field("status"), help=blank),
     },
 )
 st.caption(f"{len(view):,} of {len(scored):,} projects shown. Open one on the Project review page.")

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts, explain, portfolio, pricing
+from core import charts, explain, labels, portfolio, pricing
 from core.decisions import DECISIONS
 from core.judge import reasons
+from core.numbers import count, percent
 
 ui.setup("Project review")
 p = ui.require_portfolio()
@@ -19,13 +20,13 @@ ss = st.session_state
 st.title("Project review")
 
 ids = scored["project_id"].tolist()
-labels = dict(zip(ids, scored["project"] + " · " + scored["verdict"], strict=True))
+names = dict(zip(ids, scored["project"] + " · " + scored["verdict"].map(labels.verdict), strict=True))
 # A link with ?project=ID opens that project; picking one writes it back to the URL, so the two
 # agree and the page can be shared.
 wanted = st.query_params.get("project")
-if wanted in labels:
+if wanted in names:
     ss.review_project = wanted
-elif ss.get("review_project") not in labels:
+elif ss.get("review_project") not in names:
     kill = ui.kill_list_for(*p.inputs)
     ss.review_project = kill["project_id"].iloc[0] if len(kill) else ids[0]
 
@@ -34,19 +35,29 @@ def _picked() -> None:
     st.query_params["project"] = ss.review_project
 
 
-st.selectbox("Project", ids, format_func=lambda i: labels[i], key="review_project", on_change=_picked)
+st.selectbox("Project", ids, format_func=lambda i: names[i], key="review_project", on_change=_picked)
 row = scored[scored["project_id"] == ss.review_project].iloc[0]
 h = int(cfg.horizon_years)
 
 verdict = row["verdict"]
 # Everything that came from the roadmap file goes through ui.safe(): shown as typed, never as Markdown.
-st.subheader(f"{ui.verdict_label(verdict)} — {ui.safe(row['project'])}")
-meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter", "status") if not pd.isna(row[c])]
-st.caption(" · ".join([row["approach"].replace("_", " "), *meta]))
+st.subheader(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict))
+meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
+if not pd.isna(row["status"]):
+    meta.append(labels.label("status", row["status"]))
+st.caption(" · ".join([labels.label("approaches", row["approach"]), *meta]))
 if not pd.isna(row["description"]):
     st.text(row["description"])
-box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}[verdict]
+box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}.get(verdict, st.info)
 box(ui.safe(explain.verdict_sentence(row, cfg)))
+
+def _input(name: str, value: str) -> str:
+    """A checklist input in words: coded values (fm_coverage: none) through the labels file."""
+    kind = labels.COLUMN_KIND.get(name)
+    if kind and value not in ("unknown", ""):
+        return labels.label(kind, value)
+    return {"yes": "Yes", "no": "No"}.get(value, value)
+
 
 if row["custom"]:
     m = st.columns(4)
@@ -57,19 +68,19 @@ if row["custom"]:
                 help="Custom TCO minus FM API + RAG TCO; negative means the custom path is cheaper.")
 
     st.markdown("### Checklist")
-    icons = {"fired": ":red[:material/warning:]", "clear": ":green[:material/check_circle:]",
-             "proven": ":green[:material/verified:]", "claimed": ":orange[:material/help:]",
-             "not claimed": ":gray[:material/remove:]"}
+    # Each status as a word on a coloured badge: the colour is never the only sign, and no icon name is read aloud.
+    badge = {"fired": "red", "clear": "green", "proven": "green", "claimed": "orange", "not claimed": "gray"}
     left, right = st.columns(2)
     left.markdown("**The four risks**")
     right.markdown("**The three exceptions**")
     for check in explain.checks(row, cfg):
         col = left if check.kind == "flag" else right
         with col.container(border=True):
-            st.markdown(f"{icons[check.status]} **{check.title}** · {check.status}")
+            st.markdown(f":{badge[check.status]}-badge[{labels.label('check_status', check.status)}] "
+                        f"**{check.title}**")
             st.caption(check.rule)
-            # Inputs come from the uploaded file: shown as code spans so they are never read as markup.
-            st.markdown(" · ".join(f"{ui.safe(k)}: **{ui.safe(v)}**" for k, v in check.inputs.items()))
+            # Inputs come from the uploaded file: escaped so they are shown as typed, never read as markup.
+            st.markdown(" · ".join(f"{labels.field(k)}: **{ui.safe(_input(k, v))}**" for k, v in check.inputs.items()))
             if check.status in ("fired", "claimed"):
                 st.markdown(f"**To change it:** {check.change}")
             with st.expander("Why this matters"):
@@ -99,14 +110,15 @@ if row["custom"]:
         ("FM API + RAG", f"Total over {h} years", row["tco_api_rag_usd"]),
         ("Sunk", "Already spent (excluded)", spent),
     ], columns=["path", "term", "usd"])
-    c2.dataframe(breakdown.style.format({"usd": ui.usd}), hide_index=True, width="stretch",
-                 column_config={"path": "Path", "term": "Term", "usd": "Amount"}, key="cost_breakdown")
+    # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
+    c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
+        f"| {path} | {term} | {ui.usd(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
     be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
     st.caption(
         f"Break-even volume: {portfolio.calls_or_never(be1)} calls/day in year 1, "
         f"{portfolio.calls_or_never(be_last)} in year {h} (API prices fall "
-        f"{cfg.api_price_decline:.0%} a year). Expected volume: "
-        f"{'unknown' if pd.isna(row['daily_calls']) else f'{row.daily_calls:,.0f}'} calls/day."
+        f"{percent(cfg.api_price_decline)} a year). Expected volume: "
+        f"{count(row['daily_calls'], missing='unknown')} calls/day."
     )
 
 st.markdown("### Recommended alternative")
@@ -121,8 +133,9 @@ if row["custom"] and verdict in ("kill", "prove"):
 st.markdown("### Decision")
 with st.form("decision_form", clear_on_submit=True):
     d1, d2, d3 = st.columns([1, 1, 1])
-    default = {"kill": "kill", "prove": "needs-evidence", "keep": "keep", "ok": "keep"}[verdict]
-    decision = d1.selectbox("Decision", DECISIONS, index=DECISIONS.index(default), key="decision_choice")
+    default = {"kill": "kill", "prove": "needs-evidence"}.get(verdict, "keep")
+    decision = d1.selectbox("Decision", DECISIONS, index=DECISIONS.index(default), key="decision_choice",
+                            format_func=lambda d: labels.label("decisions", d))
     reviewer = d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
     revisit = d3.date_input("Revisit on", value=None, key="decision_revisit")
     note = st.text_area("Note", key="decision_note", max_chars=2000, height=80)
@@ -131,11 +144,13 @@ with st.form("decision_form", clear_on_submit=True):
             st.error("Add the reviewer's name so the decision can be traced.")
         else:
             ui.record_decision(row["project_id"], row["project"], decision, note.strip(), reviewer.strip(), revisit)
-            st.success(f"Recorded: {decision} for {ui.safe(row['project'])}.")
+            st.success(f"Recorded: {labels.label('decisions', decision)} for {ui.safe(row['project'])}.")
 
 history = ui.decision_history(row["project_id"])
 if len(history):
     st.markdown("#### History")
-    st.dataframe(history.iloc[::-1], hide_index=True, width="stretch", key="decision_history")
+    shown = history.iloc[::-1].assign(decision=lambda d: labels.column(d["decision"], "decisions"))
+    shown = shown.replace("", ui.BLANK).fillna(ui.BLANK).rename(columns=labels.field)
+    st.dataframe(shown, hide_index=True, width="stretch", key="decision_history")
 else:
     st.caption("No decision recorded for this project yet.")

@@ -21,9 +21,9 @@ decided = ui.latest_decisions()
 m = st.columns(4)
 m[0].metric("Projects on the list", f"{len(kill):,}")
 m[1].metric(f"Projected savings, {h} yr", ui.usd(summary.kill_list_savings_usd))
-m[2].metric(ui.verdict_label("kill") + " now", f"{summary.kill:,}", help=f"Savings {ui.usd(summary.kill_savings_usd)}")
-m[3].metric(ui.verdict_label("prove") + " first", f"{summary.prove:,}",
-            help=f"Savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
+m[2].metric("Kill now", f"{summary.kill:,}", help=f"Projected savings {ui.usd(summary.kill_savings_usd)}")
+m[3].metric("Prove first", f"{summary.prove:,}",
+            help=f"Projected savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
 
 if kill.empty:
     st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
@@ -44,7 +44,8 @@ picked = st.dataframe(
         "verdict": ui.verdict_column(),
         "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
                                                             width=90),
-        "projected_savings_usd": st.column_config.TextColumn("Savings", width=70),
+        # A number with a money format, so a click on the header sorts it as money.
+        "projected_savings_usd": st.column_config.NumberColumn("Savings", width=90, format="$%,d"),
         "recommendation": st.column_config.TextColumn("Recommended alternative", width=230),
         "evidence_needed": st.column_config.TextColumn("Evidence needed", width=170),
         "decision": st.column_config.TextColumn("Decision", width=80),
@@ -55,7 +56,7 @@ if picked.selection.rows:
     st.switch_page("pages/2_Project_review.py", query_params={"project": chosen})
 top = kill.iloc[0]
 c1, c2 = st.columns([2, 3])
-c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(top['project'])}", icon=":material/fact_check:",
+c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(top['project'])}",
              query_params={"project": top["project_id"]})
 c2.caption(f"Total projected savings over {h} years: **{ui.usd(summary.kill_list_savings_usd)}**. "
            "Select a row to open that project's review and record a decision.")
@@ -69,9 +70,9 @@ st.subheader("Download")
 stem = p.name.rsplit(".", 1)[0] + "_kill_list"
 d1, d2, d3 = st.columns(3)
 d1.download_button("Kill list (CSV)", _on_click("csv"), file_name=f"{stem}.csv", mime="text/csv",
-                   key="download_csv", on_click="ignore", icon=":material/description:")
+                   key="download_csv", on_click="ignore")
 d2.download_button("Kill list (XLSX)", _on_click("xlsx"), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="download_xlsx", on_click="ignore", icon=":material/table_view:")
+                   key="download_xlsx", on_click="ignore")
 d3.download_button("Meeting brief (HTML)", _on_click("brief"), file_name=f"{stem}_brief.html", mime="text/html",
-                   key="download_brief", on_click="ignore", icon=":material/summarize:")
+                   key="download_brief", on_click="ignore")

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from core import charts, config
+from core.numbers import in_unit
 
 ui.setup("Assumptions")
 ss = st.session_state
@@ -16,16 +17,19 @@ params = config.params()
 cfg = config.make(ss.overrides)
 
 
-def _num(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
-
-
 def _widget_key(key: str) -> str:
     return f"assume_{key}"
 
 
+def _is_share(key: str) -> bool:
+    # Fractions are typed and shown as percentages (50 %), stored as fractions (0.5) like the YAML.
+    return params[key].unit == "fraction"
+
+
 def _on_edit(key: str) -> None:
     value = ss[_widget_key(key)]
+    if _is_share(key):
+        value = round(value / 100, 6)
     try:
         config.make({**ss.overrides, key: value})
     except config.ConfigError as exc:
@@ -74,31 +78,35 @@ t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file
                    mime="application/x-yaml", key="download_assumptions", on_click="ignore")
 t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
 t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
-if ss.overrides:
-    st.info("Changed from the defaults: " + ", ".join(f"{params[k].label} = {_num(v)}" if isinstance(v, (int, float))
-                                                       else f"{params[k].label} = {v}"
-                                                       for k, v in ss.overrides.items()))
 
 for group, items in groupby(params.values(), key=lambda p: p.group):
     with st.expander(group, expanded=group in ("Horizon", "People")):
         for prm in items:
             c1, c2 = st.columns([1, 2])
-            label = f"{prm.label}" + (f" ({prm.unit})" if prm.unit else "")
+            share = _is_share(prm.key)
+            unit = "%" if share else prm.unit
+            label = f"{prm.label}" + (f" ({unit})" if unit else "")
             wkey = _widget_key(prm.key)
-            ss.setdefault(wkey, getattr(cfg, prm.key))
+            value = getattr(cfg, prm.key)
+            ss.setdefault(wkey, round(value * 100, 4) if share else value)
+            # The YAML key goes in the help, where someone editing a file can find it, not in the page text.
+            yaml_key = f"In an assumptions YAML file: {prm.key}."
             if prm.choices:
-                c1.selectbox(label, prm.choices, key=wkey, on_change=_on_edit, args=(prm.key,))
+                c1.selectbox(label, prm.choices, key=wkey, on_change=_on_edit, args=(prm.key,), help=yaml_key)
             elif prm.integer:
                 c1.number_input(label, min_value=int(prm.min), max_value=int(prm.max), step=1, key=wkey,
-                                on_change=_on_edit, args=(prm.key,))
+                                on_change=_on_edit, args=(prm.key,), help=yaml_key)
+            elif share:
+                c1.number_input(label, min_value=float(prm.min) * 100, max_value=float(prm.max) * 100, step=5.0,
+                                key=wkey, on_change=_on_edit, args=(prm.key,), format="%g", help=yaml_key)
             else:
                 step = 0.05 if prm.max <= 2 else None
                 c1.number_input(label, min_value=float(prm.min), max_value=float(prm.max), step=step, key=wkey,
-                                on_change=_on_edit, args=(prm.key,), format="%g")
-            rng = f"Default {_num(prm.value)}" if isinstance(prm.value, (int, float)) else f"Default {prm.value}"
+                                on_change=_on_edit, args=(prm.key,), format="%g", help=yaml_key)
+            rng = f"Default {in_unit(prm.value, prm.unit)}"
             if prm.low is not None:
-                rng += f"; sensitivity range {_num(prm.low)} to {_num(prm.high)}"
-            c2.caption(f"{rng}. Source: {prm.source}  \n`{prm.key}`")
+                rng += f"; sensitivity range {in_unit(prm.low, prm.unit)} to {in_unit(prm.high, prm.unit)}"
+            c2.caption(f"{rng}. Source: {prm.source}")
 
 st.subheader("Sensitivity")
 p = ui.current()
@@ -110,10 +118,13 @@ else:
     st.altair_chart(charts.tornado(sens), width="stretch", key="chart_tornado")
     top = sens.head(3)
     st.caption("Largest swings: " + "; ".join(
-        f"{r.label}: {ui.usd(r.savings_at_low_usd)} to {ui.usd(r.savings_at_high_usd)}"
+        f"{r.label} {in_unit(r.low, r.unit)}: {ui.usd(r.savings_at_low_usd)}; "
+        f"at {in_unit(r.high, r.unit)}: {ui.usd(r.savings_at_high_usd)}"
         for r in top.itertuples(index=False)) + ".")
     st.dataframe(pd.DataFrame({
-        "Assumption": sens["label"], "Low": sens["low"], "High": sens["high"],
+        "Assumption": sens["label"],
+        "Low": [in_unit(v, u) for v, u in zip(sens["low"], sens["unit"], strict=True)],
+        "High": [in_unit(v, u) for v, u in zip(sens["high"], sens["unit"], strict=True)],
         "Savings at low": sens["savings_at_low_usd"].map(ui.usd),
         "Savings at high": sens["savings_at_high_usd"].map(ui.usd),
     }), hide_index=True, width="stretch", key="sensitivity_table")

@@ -90,7 +90,7 @@ def test_upload_a_messy_csv_shows_mapping_and_rejects():
     assert not at.exception
     mapping = _frame(at, "Read as")
     read_as = dict(zip(mapping["Header in the file"], mapping["Read as"], strict=True))
-    assert read_as["Budget (USD)"] == "build_cost_usd"
+    assert read_as["Budget (USD)"] == "Build budget"  # the label of build_cost_usd: words, not the machine name
     assert read_as["Some Unknown Column"] == "(kept, not used)"
     rejected = _frame(at, "reason")
     assert set(rejected["row"]) >= {14, 18, 19, 20}
@@ -157,12 +157,12 @@ def test_recording_a_decision_appends_to_the_history_and_the_kill_list():
     at.selectbox(key="decision_choice").select("rescope")
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
-    history = _frame(at, "reviewer")
-    assert list(history["decision"]) == ["rescope"]
-    assert history["project_id"].iloc[0] == project_id
+    history = _frame(at, "Reviewer")
+    assert list(history["Decision"]) == ["Rescope"]
+    assert history["Project ID"].iloc[0] == project_id
     at.switch_page("pages/3_Kill_list.py").run()
     kill = _frame(at, "recommendation")
-    assert "rescope" in set(kill["decision"])
+    assert "Rescope" in set(kill["decision"])
 
 
 def test_a_review_link_opens_the_named_project():

@@ -1,0 +1,110 @@
+"""One number style for everything a person reads: money, percentages, counts, chart axes.
+
+Money: $1.2M and $3.0B (always one decimal), $850K from $100,000 up, exact dollars below ($12,400).
+The same rule is written once more as a Vega expression so chart axes and tooltips read the same.
+Percentages: "50 %". Counts: thousands separators. A blank is "—" (unknown), never None or nan.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+BLANK = "—"
+BLANK_HELP = "Blank: not given in the roadmap, so unknown."
+
+
+def is_blank(value: object) -> bool:
+    """None, NaN, pandas NA/NaT and empty text are all "unknown"."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value not equal to itself
+    except (TypeError, ValueError):
+        return False
+
+
+def _half_up(x: float) -> float:
+    # Halves round up, as Vega's format() does in the charts (Python's round() would round 2.25 to 2.2).
+    return math.floor(x + 0.5)
+
+
+def money(value: Any, missing: str = BLANK) -> str:
+    """$1.2M / $850K / $12,400; negative as -$340K; `missing` for a blank."""
+    if is_blank(value):
+        return missing
+    v = float(value)
+    sign = "-" if v < 0 else ""
+    a = abs(v)
+    # Decide the unit on the rounded figure, so 999,999 reads $1.0M and not $1000K.
+    if _half_up(a / 1e5) >= 10_000:
+        return f"{sign}${_half_up(a / 1e8) / 10:,.1f}B"
+    if _half_up(a / 1e3) >= 1000:
+        return f"{sign}${_half_up(a / 1e5) / 10:.1f}M"
+    if _half_up(a) >= 100_000:
+        return f"{sign}${_half_up(a / 1e3):.0f}K"
+    text = f"{sign}${_half_up(a):,.0f}"
+    return "$0" if text == "-$0" else text
+
+
+def percent(fraction: Any, missing: str = BLANK) -> str:
+    """0.5 -> "50 %", 0.298 -> "29.8 %"."""
+    if is_blank(fraction):
+        return missing
+    p = float(fraction) * 100
+    text = f"{p:.0f}" if abs(p - round(p)) < 0.05 else f"{p:.1f}"
+    return f"{text} %"
+
+
+def count(value: Any, missing: str = BLANK) -> str:
+    """Whole things with thousands separators: 12,000."""
+    if is_blank(value):
+        return missing
+    return f"{float(value):,.0f}"
+
+
+def number(value: Any, missing: str = BLANK) -> str:
+    """A quantity that may have a fraction: 6, 1.5, 0.25, 2,500."""
+    if is_blank(value):
+        return missing
+    v = float(value)
+    if v.is_integer() or abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def in_unit(value: Any, unit: str | None, missing: str = BLANK) -> str:
+    """A value in the style its unit calls for (assumptions: USD, fraction, counts, the rest)."""
+    if is_blank(value):
+        return missing
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        return value
+    unit = unit or ""
+    if unit.startswith("USD"):
+        per = unit.removeprefix("USD").lstrip("/")
+        return money(value) + (f" per {per}" if per else "")
+    if unit == "fraction":
+        return percent(value)
+    if unit == "x":
+        return f"{number(value)}×"
+    return f"{number(value)} {unit}".strip()
+
+
+def vega_money(field: str = "datum.value") -> str:
+    """The money rule above as a Vega expression, for axis labelExpr and calculated tooltip fields."""
+    a = f"abs({field})"
+    s = f"({field} < 0 ? '-' : '')"
+    return (f"{s} + '$' + (round({a} / 1e5) >= 10000 ? format({a} / 1e9, ',.1f') + 'B' : "
+            f"round({a} / 1e3) >= 1000 ? format({a} / 1e6, '.1f') + 'M' : "
+            f"round({a}) >= 100000 ? format({a} / 1e3, '.0f') + 'K' : format({a}, ',.0f'))")
+
+
+def vega_count(field: str = "datum.value") -> str:
+    """Counts on an axis: 12,000 (no SI suffix, no decimals)."""
+    return f"format({field}, ',.0f')"

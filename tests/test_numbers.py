@@ -1,0 +1,63 @@
+"""The one number style: money, percentages, counts, blanks, and the chart axes written as Vega expressions."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import numbers
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0, "$0"), (-0.4, "$0"), (12_400, "$12,400"), (99_999, "$99,999"), (100_000, "$100K"), (850_000, "$850K"),
+     (999_500, "$1.0M"), (5_000_000, "$5.0M"), (5_500_000, "$5.5M"), (-2_250_000, "-$2.3M"),
+     (1_234_000_000, "$1.2B")],
+)
+def test_money(value, text):
+    assert numbers.money(value) == text
+
+
+@pytest.mark.parametrize("blank", [None, float("nan"), np.nan, pd.NA, pd.NaT, "", "  "])
+def test_every_kind_of_blank_is_a_dash_never_none_or_nan(blank):
+    assert numbers.is_blank(blank)
+    for fmt in (numbers.money, numbers.percent, numbers.count, numbers.number):
+        assert fmt(blank) == "—"
+    assert numbers.money(blank, missing="unknown") == "unknown"
+
+
+def test_zero_and_false_are_not_blank():
+    assert not numbers.is_blank(0)
+    assert not numbers.is_blank(False)
+    assert numbers.count(0) == "0"
+
+
+def test_percent_count_number_and_units():
+    assert numbers.percent(0.5) == "50 %"
+    assert numbers.percent(0.298) == "29.8 %"
+    assert numbers.percent(0.9) == "90 %"
+    assert numbers.count(1_000_000) == "1,000,000"
+    assert numbers.number(0.25) == "0.25"
+    assert numbers.number(2500) == "2,500"
+    assert numbers.in_unit(200_000, "USD/year") == "$200K per year"
+    assert numbers.in_unit(0.9, "fraction") == "90 %"
+    assert numbers.in_unit(6, "months") == "6 months"
+    assert numbers.in_unit("mid", None) == "mid"
+
+
+def test_chart_axes_read_like_the_tables():
+    """The Vega expression gives the same text as numbers.money, rendered by the same engine the charts use."""
+    import altair as alt
+    import vl_convert as vlc
+
+    values = [0, 950, 12_400, 99_999, 100_000, 850_000, 999_499, 999_500, 1_200_000, 5_000_000, -2_250_000,
+              999_950_000, 2_500_000_000]
+    chart = alt.Chart(pd.DataFrame({"v": values, "i": range(len(values))})).transform_calculate(
+        text=numbers.vega_money("datum.v")).mark_text().encode(y="i:O", text="text:N")
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    shown = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    expected = {numbers.money(v) for v in values}
+    assert expected <= {t.replace("&#36;", "$") for t in shown}, (expected, shown)
