@@ -64,12 +64,14 @@ def setup(title: str) -> None:
     st.set_page_config(page_title=f"{title} · AI Roadmap Review", page_icon=":material/explore:", layout="wide",
                        initial_sidebar_state="collapsed")
     _init_state()
-    for col, (path, label) in zip(st.columns(len(PAGES)), PAGES, strict=True):
+    # A row that wraps on a phone instead of stacking five lines of links.
+    nav = st.container(horizontal=True, gap="medium", key="page_links")
+    for path, label in PAGES:
         if label == title:
             # The current page as plain bold text: a disabled link is greyed below readable contrast.
-            col.markdown(f"**{label}**")
+            nav.markdown(f"**{label}**", width="content")
         else:
-            col.page_link(path, label=label)
+            nav.page_link(path, label=label)
 
 
 def _assumptions(overrides: tuple) -> config.Assumptions:
@@ -102,13 +104,18 @@ def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tupl
     return roadmap.report, portfolio.score(roadmap.projects, cfg), None, []
 
 
+def _inputs() -> tuple:
+    ss = st.session_state
+    src = ss.source
+    return src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items()))
+
+
 def current() -> Portfolio:
     """The current roadmap, loaded and scored with the current mapping and assumptions (cached)."""
-    ss = st.session_state
-    overrides = tuple(sorted(ss.overrides.items()))
+    inputs = _inputs()
+    overrides = inputs[3]
     cfg = _assumptions(overrides)
-    src = ss.source
-    inputs = (src["data"], src["name"], tuple(sorted(ss.mapping.items())), overrides)
+    src = st.session_state.source
     with st.spinner("Scoring the roadmap…"):
         try:
             report, scored, error, headers = scored_for(*inputs)
@@ -125,19 +132,68 @@ def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> p
     return portfolio.kill_list(scored_for(data, name, mapping, overrides)[1])
 
 
+CARD_LIMIT = 50  # the list shown as readable cards; the grid below holds every row
+
+
+def md_text(text: str) -> str:
+    """Our own sentences inside Markdown: dollar signs escaped so two amounts never open a LaTeX formula."""
+    return str(text).replace("$", "\\$")
+
+
+def md_money(value: object) -> str:
+    """Money inside Markdown: the dollar sign escaped, or two amounts in one line would open a LaTeX formula."""
+    return money(value).replace("$", "\\$")
+
+
+def kill_card(rank: int, row: pd.Series, decision: str, horizon: int) -> str:
+    """One kill-list project as Markdown a person can read aloud: every sentence in full, nothing in a tooltip."""
+    team = f"Team {safe(row['team'])}" if not pd.isna(row["team"]) else "No team given"
+    lines = [
+        f"**{rank}. {safe(row['project'])}** {verdict_badge(row['verdict'])} "
+        f"**{md_money(row['projected_savings_usd'])}** projected savings over {horizon} years",
+        f"{team} · Decision: {labels.label('decisions', decision)} · "
+        f"Build-trap score {int(row['build_trap_score'])} of 100 · Risks: {labels.joined(row['flags'], 'flags')}",
+        f"**Recommended alternative:** {safe(row['recommendation'])}.",
+    ]
+    if isinstance(row["evidence_needed"], str) and row["evidence_needed"]:
+        lines.append(f"**Evidence needed:** {safe(row['evidence_needed'])}.")
+    return "  \n".join(lines)
+
+
+@dataclass
+class KillView:
+    """Everything the Kill list page shows, built once per inputs and decisions (one cache hit per rerun)."""
+
+    cards: list[str]  # one Markdown card per project, in rank order
+    table: pd.DataFrame  # the grid: ranked, verdict labels, savings as numbers, decisions in words
+    project_ids: list[str]
+    projects: list[str]
+    teams: list[object]
+    verdicts: list[str]
+    decisions: list[str]  # machine values, "open" when none
+    savings: list[float]
+    summary: portfolio.Summary
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def kill_table_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> pd.DataFrame:
-    """The list as shown: ranked, verdict labels, savings as numbers (sorted as money), latest decisions in words."""
+def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> KillView:
+    """The Kill list page's cards, grid and filter columns for one set of inputs and decisions; cached."""
     kill = kill_list_for(data, name, mapping, overrides)
     decided = dict(decisions)
+    status = [decided.get(i, "open") for i in kill["project_id"]]
+    h = int(_assumptions(overrides).horizon_years)
     table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
                   "recommendation", "evidence_needed"]].copy()
     table.insert(0, "rank", range(1, len(table) + 1))
     table["verdict"] = verdict_badges(table["verdict"])
     table["team"] = table["team"].fillna(BLANK)
     table["evidence_needed"] = table["evidence_needed"].replace("", BLANK).fillna(BLANK)
-    table["decision"] = [labels.label("decisions", decided.get(i, "open")) for i in kill["project_id"]]
-    return table
+    table["decision"] = [labels.label("decisions", d) for d in status]
+    cards = [kill_card(i, row, d, h) for i, ((_, row), d) in enumerate(zip(kill.iterrows(), status, strict=True),
+                                                                          start=1)]
+    return KillView(cards, table, kill["project_id"].tolist(), kill["project"].tolist(),
+                    kill["team"].astype(object).where(kill["team"].notna(), None).tolist(), kill["verdict"].tolist(),
+                    status, kill["projected_savings_usd"].astype(float).tolist(), portfolio.summarize(kill))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -161,6 +217,39 @@ def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple) ->
     """The tornado table for the same inputs as scored_for; cached."""
     roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
     return portfolio.sensitivity(roadmap.projects, _assumptions(overrides))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _error_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> str | None:
+    # A cached copy of a scored frame costs milliseconds to hand out; a page that only needs to know
+    # whether the file scored asks this instead.
+    report, scored, error, _ = scored_for(data, name, mapping, overrides)
+    return None if scored is not None else error or "No roadmap is loaded."
+
+
+@dataclass
+class Inputs:
+    """The assumptions and the cache key of everything derived from the current roadmap."""
+
+    cfg: config.Assumptions
+    inputs: tuple
+    name: str
+
+
+def require_inputs() -> Inputs:
+    """Like require_portfolio, without fetching the scored frame (for pages that show cached views of it)."""
+    inputs = _inputs()
+    with st.spinner("Scoring the roadmap…"):
+        try:
+            error = _error_for(*inputs)
+        except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
+            log.exception("scoring failed")
+            error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
+    if error:
+        st.error(safe(error))
+        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping")
+        st.stop()
+    return Inputs(_assumptions(inputs[3]), inputs, inputs[1])
 
 
 def require_portfolio() -> Portfolio:

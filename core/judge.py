@@ -19,11 +19,11 @@ from core.vocab import vocab
 VERDICTS = ("kill", "prove", "keep", "ok")
 
 EVIDENCE = {
-    "eval": "a rigorous evaluation showing FM + RAG falls short (eval_gap_verified)",
-    "baseline": "a measured FM + RAG baseline (rag_baseline_tried)",
+    "eval": "a rigorous evaluation showing FM + RAG falls short",
+    "baseline": "a measured FM + RAG baseline",
     "volume": "a cost case where the custom path beats FM + RAG at the stated volume (today it does not)",
-    "latency": "an FM + RAG baseline measured against the latency target (rag_baseline_tried)",
-    "regulation": "the regulation that requires control of the model (regulation)",
+    "latency": "an FM + RAG baseline measured against the latency target",
+    "regulation": "the name of the regulation that requires control of the model",
 }
 
 

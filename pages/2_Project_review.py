@@ -78,19 +78,19 @@ if row["custom"]:
         with col.container(border=True):
             st.markdown(f":{badge[check.status]}-badge[{labels.label('check_status', check.status)}] "
                         f"**{check.title}**")
-            st.caption(check.rule)
+            st.caption(ui.md_text(check.rule))
             # Inputs come from the uploaded file: escaped so they are shown as typed, never read as markup.
             st.markdown(" · ".join(f"{labels.field(k)}: **{ui.safe(_input(k, v))}**" for k, v in check.inputs.items()))
             if check.status in ("fired", "claimed"):
-                st.markdown(f"**To change it:** {check.change}")
+                st.markdown(f"**To change it:** {ui.md_text(check.change)}")
             with st.expander("Why this matters"):
-                st.write(check.why)
+                st.markdown(ui.md_text(check.why))
                 # Public cases and studies behind the rule (reasons.yaml), each linked to its source.
                 group = "flags" if check.kind == "flag" else "justifications"
                 for case in reasons()[group][check.name].get("cases", []):
                     st.markdown(f"- [{ui.safe(case['title'])}]({case['url']}): {ui.safe(case['showed'])}")
     if row["evidence_needed"]:
-        st.warning(f"Evidence needed: {row['evidence_needed']}")
+        st.warning(f"Evidence needed: {ui.safe(row['evidence_needed'])}")
 
     st.markdown("### Cost of both paths")
     yearly = pricing.yearly_costs(row, cfg)
@@ -112,7 +112,7 @@ if row["custom"]:
     ], columns=["path", "term", "usd"])
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
     c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
-        f"| {path} | {term} | {ui.usd(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
+        f"| {path} | {term} | {ui.md_money(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
     be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
     st.caption(
         f"Break-even volume: {portfolio.calls_or_never(be1)} calls/day in year 1, "
@@ -122,7 +122,7 @@ if row["custom"]:
     )
 
 st.markdown("### Recommended alternative")
-st.write(row["recommendation"] + ".")
+st.markdown(ui.safe(row["recommendation"]) + ".")
 if row["custom"] and verdict in ("kill", "prove"):
     st.markdown(
         "Start with the best foundation model through an API, add retrieval (RAG) over your own documents, "

@@ -7,63 +7,90 @@ from functools import partial
 import streamlit as st
 
 import ui
-from core import portfolio
+from core import labels, portfolio
 
 ui.setup("Kill list")
-p = ui.require_portfolio()
+p = ui.require_inputs()
 h = int(p.cfg.horizon_years)
 
 st.title("Kill list")
-kill = ui.kill_list_for(*p.inputs)
-summary = portfolio.summarize(kill)  # counts and savings of kill and prove, which is all this page shows
 decided = ui.latest_decisions()
+decisions = tuple(sorted(decided.items()))
+view = ui.kill_view_for(*p.inputs, decisions)
+summary = view.summary  # counts and savings of kill and prove, which is all this page shows
 
 m = st.columns(4)
-m[0].metric("Projects on the list", f"{len(kill):,}")
+m[0].metric("Projects on the list", f"{len(view.cards):,}")
 m[1].metric(f"Projected savings, {h} yr", ui.usd(summary.kill_list_savings_usd))
 m[2].metric("Kill now", f"{summary.kill:,}", help=f"Projected savings {ui.usd(summary.kill_savings_usd)}")
 m[3].metric("Prove first", f"{summary.prove:,}",
             help=f"Projected savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
 
-if kill.empty:
+if not view.cards:
     st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
     st.stop()
 
+f1, f2, f3 = st.columns(3)
+teams = f1.multiselect("Team", sorted({str(t) for t in view.teams if t is not None}), key="kill_filter_team",
+                       placeholder="All teams")
+verdicts = f2.multiselect("Verdict", list(portfolio.KILL_LIST_VERDICTS), key="kill_filter_verdict",
+                          placeholder="Kill and prove first", format_func=labels.verdict)
+chosen = f3.multiselect("Decision", list(labels.labels("decisions")), key="kill_filter_decision",
+                        placeholder="Any decision", format_func=lambda d: labels.label("decisions", d))
+rows = [i for i in range(len(view.cards))
+        if (not teams or str(view.teams[i]) in teams) and (not verdicts or view.verdicts[i] in verdicts)
+        and (not chosen or view.decisions[i] in chosen)]
+filtered = len(rows) < len(view.cards)
+if filtered:
+    st.caption(f"{len(rows):,} of {len(view.cards):,} projects match the filters; projected savings "
+               f"{ui.md_money(sum(view.savings[i] for i in rows))} over {h} years.")
+    if not rows:
+        st.info("No project on the list matches these filters.")
 
+cards_tab, table_tab = st.tabs(["Read aloud", "Sort and select"])
+with cards_tab:
+    for i in rows[:ui.CARD_LIMIT]:
+        st.container(border=True).markdown(view.cards[i])
+    if len(rows) > ui.CARD_LIMIT:
+        st.caption(f"The first {ui.CARD_LIMIT} of {len(rows):,} are shown as cards; every project is in the "
+                   "table under Sort and select.")
 
-# No pandas Styler here: on a 1,000-project list it costs more than everything else on the page.
-# The list is already ranked by savings, so the money can be shown as text ($1.2M) and "#" sorts it.
-picked = st.dataframe(
-    ui.kill_table_for(*p.inputs, tuple(sorted(decided.items()))), hide_index=True, width="stretch",
-    key="kill_table", on_select="rerun", selection_mode="single-row", height=min(40 + 35 * len(kill), 745),
-    column_config={
-        # Widths add up to the 1,150 px a 1280 px screen leaves, so the list never scrolls sideways.
-        "rank": st.column_config.NumberColumn("#", width=40, format="%d"),
-        "project": st.column_config.TextColumn("Project", width=210),
-        "team": st.column_config.TextColumn("Team", width=110),
-        "verdict": ui.verdict_column(),
-        "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
-                                                            width=90),
-        # A number with a money format, so a click on the header sorts it as money.
-        "projected_savings_usd": st.column_config.NumberColumn("Savings", width=90, format="$%,d"),
-        "recommendation": st.column_config.TextColumn("Recommended alternative", width=230),
-        "evidence_needed": st.column_config.TextColumn("Evidence needed", width=170),
-        "decision": st.column_config.TextColumn("Decision", width=80),
-    },
-)
+with table_tab:
+    table = view.table.iloc[rows] if filtered else view.table
+    # Up to 50 rows fit without an inner scroll bar (35 px a row plus the header).
+    picked = st.dataframe(
+        table, hide_index=True, width="stretch", key="kill_table", on_select="rerun", selection_mode="single-row",
+        height=35 * (min(len(table), ui.CARD_LIMIT) + 1) + 3,
+        column_config={
+            # Widths add up to the 1,150 px a 1280 px screen leaves, so the list never scrolls sideways there.
+            "rank": st.column_config.NumberColumn("#", width=40, format="%d"),
+            "project": st.column_config.TextColumn(labels.field("project"), width=210),
+            "team": st.column_config.TextColumn(labels.field("team"), width=110, help=ui.blank_help()),
+            "verdict": ui.verdict_column(),
+            "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
+                                                                width=90),
+            # A number with a money format, so a click on the header sorts it as money.
+            "projected_savings_usd": st.column_config.NumberColumn("Savings", width=100, format="$%,d",
+                                                                   help=f"Projected savings over {h} years."),
+            "recommendation": st.column_config.TextColumn(labels.field("recommendation"), width=230),
+            "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=170,
+                                                           help="Blank (—) when no evidence is asked for."),
+            "decision": st.column_config.TextColumn(labels.field("decision"), width=80),
+        },
+    )
+    st.caption("Select a row to open that project's review and record a decision.")
 if picked.selection.rows:
-    chosen = kill["project_id"].iloc[picked.selection.rows[0]]
-    st.switch_page("pages/2_Project_review.py", query_params={"project": chosen})
-top = kill.iloc[0]
+    chosen_id = view.project_ids[rows[picked.selection.rows[0]]]
+    st.switch_page("pages/2_Project_review.py", query_params={"project": chosen_id})
 c1, c2 = st.columns([2, 3])
-c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(top['project'])}",
-             query_params={"project": top["project_id"]})
-c2.caption(f"Total projected savings over {h} years: **{ui.usd(summary.kill_list_savings_usd)}**. "
-           "Select a row to open that project's review and record a decision.")
+c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(view.projects[0])}",
+             query_params={"project": view.project_ids[0]})
+c2.caption(f"Total projected savings over {h} years: **{ui.md_money(summary.kill_list_savings_usd)}**.")
+
 
 def _on_click(kind: str) -> partial:
     # Built when the button is clicked, not on every rerun: the brief alone renders four charts.
-    return partial(ui.download_for, kind, *p.inputs, tuple(sorted(decided.items())))
+    return partial(ui.download_for, kind, *p.inputs, decisions)
 
 
 st.subheader("Download")

@@ -117,10 +117,10 @@ else:
         sens = ui.sensitivity_for(*p.inputs)
     st.altair_chart(charts.tornado(sens), width="stretch", key="chart_tornado")
     top = sens.head(3)
-    st.caption("Largest swings: " + "; ".join(
+    st.caption(ui.md_text("Largest swings: " + "; ".join(
         f"{r.label} {in_unit(r.low, r.unit)}: {ui.usd(r.savings_at_low_usd)}; "
         f"at {in_unit(r.high, r.unit)}: {ui.usd(r.savings_at_high_usd)}"
-        for r in top.itertuples(index=False)) + ".")
+        for r in top.itertuples(index=False)) + "."))
     st.dataframe(pd.DataFrame({
         "Assumption": sens["label"],
         "Low": [in_unit(v, u) for v, u in zip(sens["low"], sens["unit"], strict=True)],

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import config, portfolio
+from core import config, labels, portfolio
 from core.explain import usd
 from core.judge import reasons
 from core.loader import load_roadmap
+from core.numbers import money
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p.name for p in (ROOT / "sample_portfolios").iterdir()
@@ -208,3 +210,37 @@ def test_review_links_the_public_cases_behind_every_rule():
         for name, rule in reasons()[group].items():
             for case in rule["cases"]:
                 assert f"]({case['url']})" in shown, f"{group}.{name}: {case['url']}"
+
+
+def _cards(at: AppTest) -> list[str]:
+    """The Kill list's cards as a reader sees them (each starts with its rank in bold)."""
+    return [_shown(m.value) for m in at.markdown if re.match(r"^\*\*\d+\. ", m.value)]
+
+
+def test_kill_list_cards_carry_every_sentence_and_the_filters_narrow_them():
+    at = _home()
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    projects = load_roadmap(ROOT / "sample_portfolios" / "bank.csv").projects
+    expected = portfolio.kill_list(portfolio.score(projects, config.defaults()))
+    cards = _cards(at)
+    assert len(cards) == min(50, len(expected))
+    for card, (_, row) in zip(cards, expected.iterrows(), strict=False):
+        assert row["project"] in card
+        assert f"Recommended alternative:** {row['recommendation']}." in card
+        if row["evidence_needed"]:
+            assert f"Evidence needed:** {row['evidence_needed']}." in card
+        assert money(row["projected_savings_usd"]) in card
+        assert labels.verdict(row["verdict"]) in card
+    # The grid sorts savings as money: the column holds numbers, not "$1.2M" text.
+    table = _frame(at, "recommendation")
+    assert pd.api.types.is_numeric_dtype(table["projected_savings_usd"])
+    team = expected["team"].dropna().iloc[0]
+    at.multiselect(key="kill_filter_team").set_value([team]).run()
+    assert len(_cards(at)) == int((expected["team"] == team).sum())
+    at.multiselect(key="kill_filter_team").set_value([]).run()
+    at.multiselect(key="kill_filter_verdict").set_value(["prove"]).run()
+    assert len(_cards(at)) == int((expected["verdict"] == "prove").sum())
+    at.multiselect(key="kill_filter_decision").set_value(["kill"]).run()
+    assert _cards(at) == []  # nothing decided yet
+    assert "No project on the list matches these filters." in [i.value for i in at.info]

@@ -114,7 +114,7 @@ def test_verdict_sentence_prove_lists_the_claim_and_the_evidence(cfg):
     row = score_one(project="X", regulatory_control="yes")
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("X: prove. It claims the regulatory exception but has not proven it.")
-    assert "Evidence needed: the regulation that requires control of the model (regulation)." in sentence
+    assert "Evidence needed: the name of the regulation that requires control of the model." in sentence
 
 
 def test_verdict_sentence_keep_says_when_the_custom_path_is_cheaper(cfg):

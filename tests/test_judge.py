@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import load_rows, row_cells, score_one
 
@@ -261,8 +263,10 @@ def test_prove_names_the_missing_evidence():
     assert row["justifications_proven"] == ""
     assert row["recommendation"].startswith("Pause the custom build until the evidence exists")
     evidence = row["evidence_needed"]
-    assert "rag_baseline_tried" in evidence and "(regulation)" in evidence
-    assert "eval_gap_verified" not in evidence
+    assert "a measured FM + RAG baseline" in evidence and "the name of the regulation" in evidence
+    assert "rigorous evaluation" not in evidence  # the evaluation gap is already verified
+    # Words a manager can act on: no machine field names in the sentence (issue 10).
+    assert not re.search(r"[a-z]+_[a-z_]+", evidence)
 
 
 def test_prove_on_volume_and_latency_asks_for_their_evidence():
