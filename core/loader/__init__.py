@@ -12,7 +12,7 @@ from typing import IO
 
 import pandas as pd
 
-from core.loader import detect, read
+from core.loader import detect, read, xlsx
 from core.loader.detect import RoadmapError, quote
 from core.loader.read import HEADER_SCAN_ROWS, find_header
 from core.loader.validate import LoadReport, Roadmap, build, slug
@@ -37,15 +37,17 @@ def load_roadmap(
     encoding = delim = sheet_title = ""
     kind = detect.sniff_kind(data, source_name)
     if kind == "xlsx":
-        raw, sheet_title = read.read_xlsx(data, sheet)
+        raw, sheet_title, notices = xlsx.read_xlsx(data, sheet)
     else:
-        text, encoding = detect.decode(data)
+        text, encoding, notices = detect.decode(data)
         if detect.looks_binary(text):
             raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
         delim = detect.sniff_delimiter(text)
+        read.check_text(text, delim)
         raw = read.read_csv_arrow(text, delim)
         if raw is None:
             raw = read.read_csv_text(text, delim)
+        read.check_cells(raw, len(text))
     if raw.empty:
         raise RoadmapError("The file has no rows.")
     head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
@@ -70,6 +72,7 @@ def load_roadmap(
     if body.empty or not (body != "").to_numpy().any():
         raise RoadmapError("The file has a header row but no project rows.")
     roadmap = build(body, header_pos, headers, colmap, source_name, encoding, delim, sheet_title)
+    roadmap.report.notices[:0] = notices
     if header_pos:
         # Title and note lines above the header are input rows too: list them, never drop them.
         pre = [" ".join(str(c).strip() for c in row if str(c).strip()) for row in head[:header_pos]]

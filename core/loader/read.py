@@ -1,5 +1,5 @@
-"""Read: a roadmap file into a grid of text cells (CSV through pyarrow or pandas, XLSX through openpyxl),
-and find the header row in it.
+"""Read: CSV text into a grid of text cells (through pyarrow or pandas), bounded by the limits, and find
+the header row in a grid. XLSX workbooks are read by core.loader.xlsx.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from core import limits
 from core.loader.detect import RoadmapError
 from core.vocab import normalize_header, vocab
 
@@ -28,6 +29,38 @@ def _head_width(text: str, delim: str) -> int:
     """Fields in the widest of the first 200 lines (a quick count, checked by the readers)."""
     head = text[:262144].splitlines()[:200]
     return max((_count_outside_quotes(ln, delim) for ln in head), default=0) + 1
+
+
+def check_text(text: str, delim: str) -> None:
+    """Refuse text with more rows, columns or cells than the limits allow, before any table is built."""
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    if lines > limits.MAX_ROWS.value:
+        raise RoadmapError(limits.over(limits.MAX_ROWS, f"The file has {lines:,} lines"))
+    width = _head_width(text, delim)
+    _check_width(width, lines)
+
+
+def _check_width(width: int, lines: int) -> None:
+    if width > limits.MAX_COLUMNS.value:
+        raise RoadmapError(limits.over(limits.MAX_COLUMNS, f"A row has {width:,} columns"))
+    if width * lines > limits.MAX_CELLS.value:
+        raise RoadmapError(limits.over(limits.MAX_CELLS, f"{lines:,} rows of {width:,} columns make "
+                                                         f"{width * lines:,} cells"))
+
+
+def check_cells(frame: pd.DataFrame, text_chars: int) -> None:
+    """Refuse a table with a cell longer than the limit, naming the row and column."""
+    cap = limits.MAX_CELL_CHARS.value
+    _check_width(frame.shape[1], len(frame))
+    if text_chars <= cap:
+        return  # no cell can be longer than the whole text
+    for pos in range(frame.shape[1]):
+        lengths = frame.iloc[:, pos].str.len()
+        if len(lengths) and lengths.max() > cap:
+            row = int(lengths.to_numpy().argmax())
+            raise RoadmapError(limits.over(limits.MAX_CELL_CHARS,
+                                           f"The cell on row {row + 1:,}, column {pos + 1:,} holds "
+                                           f"{int(lengths.iloc[row]):,} characters"))
 
 
 def read_csv_arrow(text: str, delim: str) -> pd.DataFrame | None:
@@ -84,12 +117,14 @@ def read_csv_text(text: str, delim: str) -> pd.DataFrame:
         except pd.errors.ParserWarning:
             # A stray quote or a line break inside a cell fooled the quick count: count fields properly.
             width = max(width + 1, _field_count(text, delim))
+            _check_width(width, len(text.splitlines()) or 1)
         except pd.errors.ParserError as exc:
             # A later row is wider than the first 200: widen and read again.
             m = re.search(r"saw (\d+)", str(exc))
             if not m:
                 break
             width = int(m.group(1))
+            _check_width(width, len(text.splitlines()) or 1)
         except pd.errors.EmptyDataError:
             raise RoadmapError("The file is empty.") from None
     raise RoadmapError("The file could not be split into rows and columns; check that it is a CSV export.")
@@ -100,50 +135,6 @@ def _field_count(text: str, delim: str) -> int:
         return max((len(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim)), default=0)
     except csv.Error:
         return 0
-
-
-def read_xlsx(data: bytes, sheet: str | None) -> tuple[pd.DataFrame, str]:
-    from openpyxl import load_workbook  # lazy: only XLSX inputs pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise RoadmapError(f"This zip file is not a readable XLSX workbook ({type(exc).__name__}).") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on corrupt zips
-        raise RoadmapError(f"This file could not be opened as an XLSX workbook ({type(exc).__name__}).") from None
-    try:
-        names = wb.sheetnames
-        if sheet is None:
-            ws = _best_sheet(wb)
-        elif sheet in names:
-            ws = wb[sheet]
-        else:
-            raise RoadmapError(f"The workbook has no sheet named '{sheet}'; its sheets are: {', '.join(names)}.")
-        rows = [["" if v is None else _cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        title = ws.title
-    finally:
-        wb.close()
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
-    return frame, title
-
-
-def _cell_text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if hasattr(v, "isoformat"):
-        return v.isoformat()[:10]
-    return str(v)
-
-
-def _best_sheet(wb) -> object:
-    # The first sheet whose top rows hold a recognizable header; else the first sheet.
-    for ws in wb.worksheets:
-        head = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
-        if find_header(head, {})[0] is not None:
-            return ws
-    return wb.worksheets[0]
 
 
 def _header_map(headers: list[str], overrides: dict[str, str]) -> dict[int, str]:

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core import limits
 from core.parsing import parse_approach, parse_bool, parse_enum, parse_number
 from core.vocab import vocab
 
@@ -34,6 +35,9 @@ class LoadReport:
     rejected: pd.DataFrame
     warnings: pd.DataFrame
     duplicates: list[str] = field(default_factory=list)
+    # Things about the whole file a reader should know (mixed encodings, merged cells, formulas without
+    # results, a column read twice): one sentence each.
+    notices: list[str] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
@@ -180,9 +184,11 @@ _EXPECTED = {
 def _parse_column(raw: pd.Series, kind: str, name: str) -> tuple[pd.Series, pd.Series | None, str]:
     if kind in ("money", "count", "number"):
         values, bad = parse_number(raw)
-        negative = values < 0
-        values = values.mask(negative)
-        return values, bad | negative, _EXPECTED[kind] + " that is not negative"
+        # Above the largest figure the engine accepts, sums and whole-dollar exports would overflow
+        # (int64 ends near 9.2e18); such a figure is a typo or an attack, never a plan.
+        out_of_range = (values < 0) | (values > limits.MAX_FIGURE.value)
+        values = values.mask(out_of_range)
+        return values, bad | out_of_range, f"{_EXPECTED[kind]} that is not negative nor above {limits.MAX_FIGURE.value:,}"
     if kind == "bool":
         values, bad = parse_bool(raw)
         return values, bad, _EXPECTED[kind]

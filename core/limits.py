@@ -1,0 +1,64 @@
+"""Server-side limits on every input, read from environment variables (never from a file a user can upload).
+
+Each limit is generous for a real roadmap and small enough that a hostile file is refused before it can
+cost the server much time or memory. Going over one gets one sentence that names the limit and its
+setting. The README's Security section lists them; a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One named limit: its environment variable, default, and the words used in messages."""
+
+    env: str
+    default: int
+    what: str
+    why: str
+
+    @property
+    def value(self) -> int:
+        raw = os.environ.get(self.env, "").strip().replace("_", "")
+        try:
+            return int(raw) if raw else self.default
+        except ValueError:
+            return self.default
+
+
+# Excel's own sheet limits (1,048,576 rows by 16,384 columns, 32,767 characters a cell; Microsoft,
+# "Excel specifications and limits") bound what a spreadsheet export can hold, so they are the defaults
+# where a spreadsheet is the source.
+MAX_INPUT_BYTES = Limit("AIRR_MAX_INPUT_BYTES", 50_000_000, "bytes in a roadmap file",
+                        "twice the upload limit of .streamlit/config.toml, for the command line")
+MAX_ROWS = Limit("AIRR_MAX_ROWS", 1_048_576, "rows", "Excel's row limit")
+MAX_COLUMNS = Limit("AIRR_MAX_COLUMNS", 16_384, "columns", "Excel's column limit (XFD)")
+MAX_CELLS = Limit("AIRR_MAX_CELLS", 10_000_000, "cells (rows × columns)",
+                  "about 100,000 projects of 100 columns; a 25 MB CSV holds at most about 12 million")
+MAX_CELL_CHARS = Limit("AIRR_MAX_CELL_CHARS", 32_767, "characters in one cell", "Excel's cell limit")
+MAX_XLSX_UNCOMPRESSED = Limit("AIRR_MAX_XLSX_UNCOMPRESSED_BYTES", 200_000_000, "bytes of a workbook once unzipped",
+                              "about eight times the 25 MB upload limit; real workbooks compress 5-10 times")
+MAX_XLSX_MEMBERS = Limit("AIRR_MAX_XLSX_MEMBERS", 2_000, "parts inside a workbook", "a workbook of 100 sheets has ~300")
+MAX_FIGURE = Limit("AIRR_MAX_FIGURE", 10**15, "as the largest figure in a cell",
+                   "a thousand trillion dollars or calls: above any real plan, far below where sums overflow")
+MAX_YAML_BYTES = Limit("AIRR_MAX_YAML_BYTES", 262_144, "bytes in an assumptions file",
+                       "the shipped assumptions file written out is about 6 KB")
+MAX_YAML_ALIASES = Limit("AIRR_MAX_YAML_ALIASES", 20, "aliases in an assumptions file",
+                         "an assumptions file needs none; 20 aliases can stand for at most about 1,500 values, "
+                         "while 81 made the 9-level bomb stand for 387 million")
+MAX_YAML_DEPTH = Limit("AIRR_MAX_YAML_DEPTH", 20, "levels of nesting in an assumptions file",
+                       "the file is two levels deep (group, key)")
+RENDER_TIMEOUT_S = Limit("AIRR_RENDER_TIMEOUT_S", 60, "seconds to render the charts of a brief",
+                         "four charts take about a second")
+
+ALL = (MAX_INPUT_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELLS, MAX_CELL_CHARS, MAX_XLSX_UNCOMPRESSED, MAX_XLSX_MEMBERS,
+       MAX_FIGURE, MAX_YAML_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, RENDER_TIMEOUT_S)
+
+
+def over(limit: Limit, found: str, advice: str = "split the file") -> str:
+    """The sentence for a file over a limit: what was found, the limit, what to do and the setting."""
+    return (f"{found}, more than the limit of {limit.value:,} {limit.what}; {advice}, or ask the "
+            f"administrator to raise {limit.env}.")
