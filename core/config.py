@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from core import limits
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -19,6 +22,48 @@ def load_yaml(text: str | bytes) -> object:
 
 class ConfigError(ValueError):
     """An override file or value that cannot be used; the message names the key."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, counting aliases and nesting as the document is composed.
+
+    YAML aliases let a few hundred bytes stand for gigabytes (nine levels of nine aliases each make
+    387 million items), and PyYAML has no switch for either bound, so the composer is wrapped here. The
+    pure-Python loader is used because the C one composes in C, out of reach; an assumptions file is
+    a few kilobytes, so its speed does not matter.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > limits.MAX_YAML_ALIASES.value:
+                raise ConfigError(f"The assumptions file uses more than {limits.MAX_YAML_ALIASES.value:,} aliases "
+                                  f"(*name), the limit set by {limits.MAX_YAML_ALIASES.env}; write the values out.")
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_YAML_DEPTH.value:
+                raise ConfigError(f"The assumptions file nests more than {limits.MAX_YAML_DEPTH.value:,} levels deep, "
+                                  f"the limit set by {limits.MAX_YAML_DEPTH.env}; write one key: value per line.")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _excerpt(value: object, limit: int = 40) -> str:
+    """A value as shown in an error sentence: short, whatever its size (reprlib stops early on big nests)."""
+    if isinstance(value, str):
+        text = " ".join(value[: limit + 1].split())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict = 2, 4, 4
+    short.maxstring = short.maxother = short.maxlong = limit
+    text = " ".join(short.repr(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -123,14 +168,14 @@ def _first_error(exc: Any) -> str:
     err = exc.errors()[0]
     key = ".".join(str(x) for x in err["loc"]) or "(file)"
     if err["type"] == "extra_forbidden":
-        return f"'{key}' is not a known assumption; see the Assumptions list for valid keys."
+        return f"'{_excerpt(key)}' is not a known assumption; see the Assumptions list for valid keys."
     p = params().get(key)
     if p is not None and p.choices:
-        return f"'{key}' must be one of {', '.join(p.choices)} (got {err.get('input')!r})."
+        return f"'{key}' must be one of {', '.join(p.choices)} (got {_excerpt(err.get('input'))})."
     if p is not None:
         kind = "a whole number" if p.integer else "a number"
-        return f"'{key}' must be {kind} between {p.min:g} and {p.max:g} (got {err.get('input')!r})."
-    return f"'{key}': {err['msg']}."
+        return f"'{key}' must be {kind} between {p.min:g} and {p.max:g} (got {_excerpt(err.get('input'))})."
+    return f"'{_excerpt(key)}': {_excerpt(err['msg'], 120)}."
 
 
 def make(overrides: dict[str, Any] | None = None, base: Assumptions | None = None) -> Assumptions:
@@ -150,13 +195,28 @@ def make(overrides: dict[str, Any] | None = None, base: Assumptions | None = Non
 
 
 def parse_yaml(text: str | bytes, base: Assumptions | None = None) -> Assumptions:
-    """Read an override YAML (safe loader only) into assumptions."""
+    """Read an override YAML (safe loader only, bounded in size, aliases and depth) into assumptions."""
+    if len(text) > limits.MAX_YAML_BYTES.value:
+        raise ConfigError(limits.over(limits.MAX_YAML_BYTES, f"The assumptions file holds {len(text):,} bytes",
+                                      advice="keep only the assumptions you change"))
     try:
-        data = load_yaml(text)
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as exc:
+        if "unhashable" in str(exc.problem):
+            raise ConfigError(_KEY_MESSAGE.format(found="a list or mapping")) from None
+        raise ConfigError("The assumptions file holds a value YAML cannot build safely (a tag such as !!python); "
+                          "write plain numbers and words.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"The assumptions file is not valid YAML{where}.") from None
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to read integers of more than 4,300 digits
+            raise ConfigError("The assumptions file holds a number with thousands of digits; "
+                              "no assumption is that large.") from None
+        raise
+    except RecursionError:
+        raise ConfigError("The assumptions file nests too deeply to be read.") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -164,11 +224,29 @@ def parse_yaml(text: str | bytes, base: Assumptions | None = None) -> Assumption
     # Accept the nested form we write (group -> key -> value) as well as the flat one.
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, dict) and str(key) not in params():
+        _check_key(key)
+        if isinstance(value, dict) and key not in params():
+            for inner in value:
+                _check_key(inner)
             flat.update(value)
         else:
-            flat[str(key)] = value
+            flat[key] = value
     return make(flat, base)
+
+
+_KEY_MESSAGE = "Every key in the assumptions file must be a name such as horizon_years; one is {found}."
+
+
+def _check_key(key: object) -> None:
+    if isinstance(key, str):
+        return
+    if isinstance(key, bool) or key is None:
+        found = f"the word {str(key).lower()}"
+    elif isinstance(key, (int, float)):
+        found = f"the number {_excerpt(key)}"
+    else:
+        found = f"a {type(key).__name__} value"
+    raise ConfigError(_KEY_MESSAGE.format(found=found))
 
 
 def load(path: str | Path | None) -> Assumptions:
