@@ -6,10 +6,12 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from core import config, export, portfolio
 from core.loader import RoadmapError, load_roadmap
+from core.text import for_terminal
 
 FORMATS = ("csv", "json", "xlsx", "md")
 EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE = 0, 1, 2
@@ -47,11 +49,36 @@ def _format(args: argparse.Namespace) -> str:
     return {"markdown": "md", "xls": "xlsx"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "xls") else "csv"
 
 
+def _check_paths(args: argparse.Namespace) -> None:
+    """--out and --rejects never name an input or each other: one would overwrite the other."""
+    named = [("--out", args.out), ("--rejects", args.rejects), ("the roadmap", args.roadmap),
+             ("the config file", args.config)]
+    paths = [(name, Path(p)) for name, p in named if p]
+    for i, (out, out_path) in enumerate(paths):
+        if not out.startswith("--") or out_path.is_char_device():
+            continue  # only outputs can overwrite; /dev/null may take both outputs
+        for other, other_path in paths[i + 1:]:
+            if _same_file(out_path, other_path):
+                raise UsageError(f"{out} names the same file as {other} ({for_terminal(out_path)}); "
+                                 "choose another output file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    # resolve() sees through symbolic links and "..", samefile() through hard links.
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     fmt = _format(args)
     if fmt == "xlsx" and not args.out:
         raise UsageError("xlsx output is binary: give a file with --out")
+    _check_paths(args)
     cfg = config.load(args.config)
     roadmap = load_roadmap(args.roadmap, sheet=args.sheet)
     scored = portfolio.score(roadmap.projects, cfg)
@@ -79,28 +106,64 @@ def _write(payload: str | bytes, path: str | None) -> None:
     if path is None:
         sys.stdout.write(payload if isinstance(payload, str) else payload.decode())
         return
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    target = Path(path)
+    if target.is_char_device() or target.is_fifo():
+        # /dev/null, /dev/stdout or a pipe: written in place; renaming onto them is neither possible nor wanted.
+        try:
+            with open(target, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise UsageError(f"cannot write {for_terminal(path)}: {exc.strerror}") from None
+        return
+    # Written next to the target and renamed over it: a reader never sees half a file, and a failed run
+    # leaves the previous file as it was.
+    tmp = None
     try:
-        if isinstance(payload, bytes):
-            Path(path).write_bytes(payload)
-        else:
-            Path(path).write_text(payload, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent.resolve())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {for_terminal(path)}: {exc.strerror}") from None
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions a plain open() would give (mkstemp makes its files private): the old file's, else
+    the usual ones under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _report(report) -> None:
+    # Everything printed here may carry roadmap text: for_terminal() drops the control characters that
+    # start terminal escape sequences (a cell could otherwise clear the screen or retitle the window).
     err = sys.stderr
+    for line in report.notices:
+        print(f"notice: {for_terminal(line)}", file=err)
     for line in report.duplicates[:MAX_LISTED]:
-        print(f"duplicate: {line}", file=err)
+        print(f"duplicate: {for_terminal(line)}", file=err)
     for kind, frame in (("rejected", report.rejected), ("warning", report.warnings)):
         for row in frame.head(MAX_LISTED).itertuples(index=False):
-            col = f", {row.column}" if row.column else ""
-            val = f" '{row.value}'" if row.value else ""
-            print(f"{kind}: row {row.row}{col}{val}: {row.reason}", file=err)
+            col = f", {for_terminal(row.column)}" if row.column else ""
+            val = f" '{_short(row.value)}'" if row.value else ""
+            print(f"{kind}: row {row.row}{col}{val}: {for_terminal(row.reason)}", file=err)
         if len(frame) > MAX_LISTED:
             print(f"{kind}: ... and {len(frame) - MAX_LISTED:,} more rows (see --rejects)", file=err)
     print(f"{_n(report.scored_rows, 'project')} scored, {_n(len(report.rejected), 'row')} rejected "
-          f"of {_n(report.rows_read, 'row')} in {report.source}.", file=err)
+          f"of {_n(report.rows_read, 'row')} in {for_terminal(report.source)}.", file=err)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = for_terminal(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _n(count: int, noun: str) -> str:
@@ -111,15 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except (RoadmapError, config.ConfigError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001 - the user gets one sentence, the log gets the traceback
         if os.environ.get("AIRR_DEBUG"):
             raise
         logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
-        print(f"error: something unexpected went wrong ({type(exc).__name__}: {exc}); "
+        print(f"error: something unexpected went wrong ({type(exc).__name__}: {_short(exc, 200)}); "
               "rerun with AIRR_DEBUG=1 to see details.", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.portfolio import OUTPUT_COLUMNS
+from core.text import escape_markdown
 
 _FORMULA_START = r"^[=+\-@\t\r\x00]"
 MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd")
@@ -43,15 +44,34 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
     """SPEC §6 columns, money in whole dollars, break-even as a number or 'never' (custom projects)."""
     out = scored[OUTPUT_COLUMNS].reset_index(drop=True).copy()
     for col in MONEY_COLUMNS:
-        out[col] = out[col].round(0).astype("Int64")
+        out[col] = _whole(out[col].to_numpy(dtype="float64"))
     be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
     custom = scored["custom"].to_numpy()
     never = np.isnan(be)
-    calls = np.round(np.where(never, 0.0, be)).astype(np.int64).astype(object)
+    calls = _whole(np.where(never, 0.0, be)).to_numpy(dtype=object)
     calls[never] = "never"
     calls[~custom] = None
     out["break_even_daily_calls"] = pd.Series(calls, dtype=object)
     return out
+
+
+# Whole numbers this far from zero still fit in int64 after rounding; beyond it they stay floats.
+_INT64_SAFE = 2.0**63 - 2**11
+
+
+def _whole(values: np.ndarray) -> pd.Series:
+    """Figures rounded to whole numbers: Int64 when they fit, else (absurd inputs: each under the loader's
+    largest figure, yet their product past 9.2e18) the rounded float, so no export fails on them."""
+    rounded = np.round(values)
+    fits = ~np.isfinite(rounded) | (np.abs(rounded) < _INT64_SAFE)
+    finite = np.isfinite(rounded)
+    if fits.all():
+        return pd.Series(pd.array(np.where(finite, rounded, 0).astype(np.int64), dtype="Int64")).where(finite)
+    out = np.where(finite & fits, rounded, np.nan).astype(object)
+    out[finite & fits] = rounded[finite & fits].astype(np.int64)
+    out[~fits] = rounded[~fits]
+    out[~finite] = None
+    return pd.Series(out, dtype=object)
 
 
 def to_csv(table: pd.DataFrame) -> str:
@@ -77,15 +97,17 @@ def to_json(table: pd.DataFrame) -> str:
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    # Hand-written: pandas' to_markdown needs the tabulate package for a ten-line job.
+    """A GitHub-style Markdown table in which every text cell shows as typed: HTML, links, images and
+    emphasis are escaped, and bare URLs and e-mail addresses cannot become links (core.text)."""
+    # Hand-written: pandas' to_markdown needs the tabulate package for a ten-line job, and escapes nothing.
     def cell(v: object) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             return ""
         if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
             return f"{v:,}"
-        return str(v).replace("|", "\\|").replace("\n", " ")
+        return " ".join(escape_markdown(v).split())
 
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines = ["| " + " | ".join(map(str, table.columns)) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 

@@ -175,7 +175,7 @@ def test_markdown_table_escapes_pipes_and_formats_numbers(scored):
     assert lines[0] == "| " + " | ".join(SPEC_OUTPUT_COLUMNS) + " |"
     assert lines[1] == "|" + "---|" * len(SPEC_OUTPUT_COLUMNS)
     assert len(lines) == 2 + len(scored)
-    assert "=cmd\\|' /C calc'!A0" in lines[2]
+    assert "=cmd\\|' /C calc'\\!A0" in lines[2]
     assert "| 1,290,580 |" in lines[2]
     # Every body line has exactly one cell per column once escaped pipes are set aside.
     for line in lines[2:]:
