@@ -1,6 +1,7 @@
 """The meeting brief: one self-contained, printable HTML file with the headline numbers, charts and kill list.
 
-Charts are rendered offline to SVG with vl-convert; every piece of user text is HTML-escaped.
+Charts are rendered offline to SVG with vl-convert in a child process (core.render); every piece of user
+text is cleaned of control characters and HTML-escaped.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from core import charts
+from core import charts, render, text
 from core.config import Assumptions
 from core.explain import usd
 from core.palette import VERDICT_COLORS
@@ -31,10 +32,10 @@ th{background:#f2f4f8} td.num{text-align:right;white-space:nowrap}
 """
 
 
-def _svg(chart) -> str:
-    import vl_convert as vlc  # lazy: only the brief needs the renderer
-
-    return vlc.vegalite_to_svg(chart.properties(width=440, height=260).to_json())
+def _svgs(*charts_to_draw) -> list[str]:
+    specs = [chart.properties(width=440, height=260).to_json() for chart in charts_to_draw]
+    return [svg if svg is not None else "<p class='sub'>This chart could not be drawn.</p>"
+            for svg in render.to_svg(specs)]
 
 
 def _badge(verdict: str) -> str:
@@ -46,7 +47,9 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
                 decisions: dict[str, str] | None = None) -> str:
     """The brief as an HTML string."""
     decisions = decisions or {}
-    esc = html.escape
+    def esc(value: object) -> str:
+        return html.escape(text.clean(value))
+
     h = int(cfg.horizon_years)
     metrics = [("Projects", f"{summary.projects:,}"), ("Custom models", f"{summary.custom:,}"),
                ("Kill", f"{summary.kill:,}"), ("Prove", f"{summary.prove:,}"), ("Keep", f"{summary.keep:,}"),
@@ -61,10 +64,8 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
         *[f"<div class='metric'>{esc(k)}<b>{esc(v)}</b></div>" for k, v in metrics],
         "</div>",
         "<div class='charts'>",
-        _svg(charts.savings_by_team(scored)),
-        _svg(charts.trap_map(scored)),
-        _svg(charts.verdicts_by_team(scored)),
-        _svg(charts.volume_vs_break_even(scored)),
+        *_svgs(charts.savings_by_team(scored), charts.trap_map(scored), charts.verdicts_by_team(scored),
+               charts.volume_vs_break_even(scored)),
         "</div>",
         "<h2>Kill list</h2>",
         "<table><thead><tr><th>#</th><th>Project</th><th>Team</th><th>Verdict</th><th>Score</th>"

@@ -9,6 +9,7 @@ import pandas as pd
 from core import labels
 from core.numbers import in_unit, money, vega_count, vega_money
 from core.palette import PATH_COLORS, VERDICT_COLORS, VERDICT_ORDER
+from core.text import clean_series
 
 __all__ = ["PATH_COLORS", "VERDICT_COLORS", "VERDICT_ORDER"]
 # Axes in the app's one number style ($1.2M, $850K, 12,000), never d3's SI "$0M" or "1.2k".
@@ -38,7 +39,12 @@ def _money_tip(field: str, title: str) -> tuple[dict, alt.Tooltip]:
 
 
 def _team(scored: pd.DataFrame) -> pd.Series:
-    return scored["team"].fillna("(no team)").astype("str")
+    return clean_series(scored["team"].fillna("(no team)").astype("str"))
+
+
+def _labels(data: pd.DataFrame) -> pd.DataFrame:
+    """Roadmap text in a chart without control characters: the renderer of the brief aborted on them."""
+    return data.assign(**{c: clean_series(data[c]) for c in ("project", "flags") if c in data.columns})
 
 
 def verdicts_by_team(scored: pd.DataFrame) -> alt.Chart:
@@ -69,7 +75,7 @@ def savings_by_team(scored: pd.DataFrame) -> alt.Chart:
 def trap_map(scored: pd.DataFrame) -> alt.Chart:
     data = scored[scored["custom"] & scored["build_trap_score"].notna()][
         ["project", "team", "verdict", "build_trap_score", "projected_savings_usd", "flags"]].assign(
-        team=lambda d: _team(d), flags=lambda d: [labels.joined(f, "flags") for f in d["flags"]])
+        team=lambda d: _team(d), flags=lambda d: [labels.joined(f, "flags") for f in d["flags"]]).pipe(_labels)
     calc, tip = _money_tip("projected_savings_usd", "Projected savings")
     # Shape as well as colour tells the verdicts apart.
     return alt.Chart(_with_words(data), title="Build-trap map: savings against risk").mark_point(
@@ -88,7 +94,7 @@ def trap_map(scored: pd.DataFrame) -> alt.Chart:
 def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
     """Each custom project's daily volume against its year-1 break-even; above the line custom pays off."""
     rows = scored[scored["custom"] & scored["daily_calls"].gt(0) & scored["break_even_daily_calls"].notna()]
-    data = _with_words(rows[["project", "verdict", "daily_calls", "break_even_daily_calls"]].copy())
+    data = _with_words(_labels(rows[["project", "verdict", "daily_calls", "break_even_daily_calls"]].copy()))
     data["break_even_daily_calls"] = data["break_even_daily_calls"].clip(lower=1)
     points = alt.Chart(data).mark_point(size=120, opacity=0.85, filled=True).encode(
         x=alt.X("break_even_daily_calls:Q", title="Year-1 break-even (calls/day, log)", scale=alt.Scale(type="log"),

@@ -1,0 +1,67 @@
+"""Charts to SVG through vl-convert, in a child process so that nothing it does can take the server down.
+
+vl-convert is native code (Rust and a JavaScript engine). A control character in a chart label made it
+panic, and a panic in native code aborts the whole process: with the renderer inside the Streamlit
+server, every user saw "Connection error". Labels are cleaned before they reach a chart (core.text), and
+the renderer still runs in a child with a time limit; when the child dies, each chart is retried alone
+so one bad chart costs only itself. `python -m core.render` is the child: JSON specs in, JSON SVGs out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from core import limits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger("airr.render")
+
+
+def _run(specs: list[str]) -> list[str | None] | None:
+    """SVGs from one child process, or None when the child died, hung or answered nonsense."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "core.render"], input=json.dumps(specs).encode("utf-8"),
+                              capture_output=True, timeout=limits.RENDER_TIMEOUT_S.value, check=False, cwd=ROOT)
+    except (subprocess.TimeoutExpired, OSError) as exc:
+        log.warning("chart renderer did not finish: %s", type(exc).__name__)
+        return None
+    if done.returncode != 0:
+        log.warning("chart renderer exited with status %s", done.returncode)
+        return None
+    try:
+        svgs = json.loads(done.stdout)
+    except ValueError:
+        return None
+    return svgs if isinstance(svgs, list) and len(svgs) == len(specs) else None
+
+
+def to_svg(specs: list[str]) -> list[str | None]:
+    """Each Vega-Lite spec (JSON text) as SVG text, or None for a chart that could not be drawn."""
+    if not specs:
+        return []
+    svgs = _run(specs)
+    if svgs is None and len(specs) > 1:
+        svgs = [(_run([spec]) or [None])[0] for spec in specs]
+    return svgs or [None] * len(specs)
+
+
+def _child() -> None:
+    import vl_convert as vlc
+
+    specs = json.loads(sys.stdin.buffer.read())
+    out: list[str | None] = []
+    for spec in specs:
+        try:
+            out.append(vlc.vegalite_to_svg(spec))
+        except Exception:  # noqa: BLE001 - a chart the renderer refuses is drawn as "not available"
+            out.append(None)
+    sys.stdout.write(json.dumps(out))
+
+
+if __name__ == "__main__":
+    _child()
