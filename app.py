@@ -117,6 +117,8 @@ if p.report is not None:
         st.dataframe(rejected, hide_index=True, width="stretch", key="rejected_table",
                      column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                     "column": "Column", "value": "Value", "reason": "Reason"})
+        ui.table_downloads(r.rejected, p.name.rsplit(".", 1)[0] + "_rejected_rows", "download_rejected",
+                           "Rejected rows")
     else:
         st.success(f"Every row was read as a project ({r.scored_rows:,}).")
     if len(r.warnings):
@@ -125,5 +127,7 @@ if p.report is not None:
             if "Column" in warned.columns:
                 warned["Column"] = warned["Column"].map(lambda c: labels.field(c) if c else BLANK)
             st.dataframe(warned, hide_index=True, width="stretch", key="warnings_table")
+    for line in r.notices:
+        st.warning(ui.safe(line))
     for line in r.duplicates[:50]:
         st.info(ui.safe(line))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,7 @@ from core import config, export, labels, portfolio
 from core.decisions import Decision, DecisionStore, database_url
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, money
+from core.text import CleanLogRecords, escape_markdown
 
 ROOT = Path(__file__).parent
 SAMPLES_DIR = ROOT / "sample_portfolios"
@@ -28,12 +29,36 @@ PAGES = (("app.py", "Home"), ("pages/1_Portfolio.py", "Portfolio"), ("pages/2_Pr
          ("pages/3_Kill_list.py", "Kill list"), ("pages/4_Assumptions.py", "Assumptions"))
 usd = money
 log = logging.getLogger("airr")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+log.addFilter(CleanLogRecords())
 
 
 def safe(text: object) -> str:
-    """Text from a roadmap file, escaped so Markdown shows it as typed (no links, emphasis or directives)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Text from a roadmap file, escaped so Markdown shows it as typed: no emphasis, directives, HTML or
+    links, not even the ones Streamlit makes of bare URLs and e-mail addresses (core.text)."""
+    return escape_markdown(text)
+
+
+def table_downloads(frame: pd.DataFrame, stem: str, key: str, what: str) -> None:
+    """CSV and XLSX download buttons for a table, with formulas neutralized (core.export).
+
+    The table toolbar's own download is switched off (client.disableDataExport in .streamlit/config.toml)
+    because it writes cells as they are; every table a user can take away gets these buttons instead.
+    The files are built when a button is clicked, not on every rerun.
+    """
+    c1, c2 = st.columns(2)
+    c1.download_button(f"{what} (CSV)", partial(_csv_bytes, frame), file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore", icon=":material/description:")
+    c2.download_button(f"{what} (XLSX)", partial(_xlsx_bytes, frame, what), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", on_click="ignore", icon=":material/table_view:")
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return export.to_csv(frame).encode("utf-8")
+
+
+def _xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    return export.to_xlsx({sheet: frame})
 
 
 def samples() -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from core import charts, labels
+from core import charts, export, labels
 
 ui.setup("Portfolio")
 p = ui.require_portfolio()
@@ -60,6 +60,8 @@ st.dataframe(
     },
 )
 st.caption(f"{len(view):,} of {len(scored):,} projects shown. Open one on the Project review page.")
+ui.table_downloads(export.machine_table(view), p.name.rsplit(".", 1)[0] + "_portfolio", "download_portfolio",
+                   "Projects shown")
 
 if view.empty:
     st.info("No project matches these filters.")
