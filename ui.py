@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, export, labels, portfolio
+from core import config, export, labels, portfolio, scenario
 from core.decisions import Decision, DecisionStore, database_url
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, money
@@ -75,6 +75,34 @@ def _init_state() -> None:
         set_source(path.name, path.read_bytes(), "sample")
     ss.setdefault("mapping", {})
     ss.setdefault("overrides", {})
+    ss.setdefault("scenarios", {})  # saved scenarios of this session: name -> overrides
+
+
+def reset_scenario() -> None:
+    """Back to the default assumptions (the Assumptions page's inputs follow)."""
+    ss = st.session_state
+    ss.overrides = {}
+    for key in [k for k in ss if isinstance(k, str) and k.startswith("assume_")]:
+        del ss[key]
+
+
+def scenario_name() -> str:
+    """The saved name of the current assumptions, or "" when they are unsaved (or the defaults)."""
+    ss = st.session_state
+    return next((name for name, saved in ss.scenarios.items() if saved == ss.overrides and saved), "")
+
+
+def scenario_badge() -> None:
+    """When any assumption differs from its default: a badge naming the changes, with a one-click reset."""
+    ss = st.session_state
+    if not ss.overrides:
+        return
+    name = scenario_name()
+    with st.container(border=True, key="scenario_badge"):
+        text, reset = st.columns([6, 1], vertical_alignment="center")
+        title = f"Scenario {safe(name)}" if name else "Scenario"
+        text.markdown(f":orange-badge[{title}] {md_text(scenario.describe(ss.overrides))}")
+        reset.button("Reset to defaults", key="scenario_reset", on_click=reset_scenario)
 
 
 def set_source(name: str, data: bytes, origin: str) -> None:
@@ -97,6 +125,7 @@ def setup(title: str) -> None:
             nav.markdown(f"**{label}**", width="content")
         else:
             nav.page_link(path, label=label)
+    scenario_badge()
 
 
 def _assumptions(overrides: tuple) -> config.Assumptions:
@@ -222,19 +251,30 @@ def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, deci
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> bytes:
-    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions."""
+def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple,
+                 scenario_name: str = "") -> bytes:
+    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
     scored = scored_for(data, name, mapping, overrides)[1]
     kill = kill_list_for(data, name, mapping, overrides)
     decided = dict(decisions)
+    changed = dict(overrides)
     if kind == "brief":
         from core import brief  # lazy: the brief brings altair and the chart renderer
 
         cfg = _assumptions(overrides)
-        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided).encode("utf-8")
+        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided,
+                                 scenario_name=scenario_name).encode("utf-8")
     machine = export.machine_table(kill)
     machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
-    return export.to_csv(machine).encode("utf-8") if kind == "csv" else export.to_xlsx({"kill list": machine})
+    # Every row names the assumptions it was computed under: a column, not a comment line, so CSV readers cope.
+    machine["scenario"] = scenario.tag(changed, scenario_name or None)
+    if kind == "csv":
+        return export.to_csv(machine).encode("utf-8")
+    notes = [("Made on", date.today().isoformat()), ("Roadmap file", name),
+             ("Scenario", scenario_name or ("baseline" if not changed else "unnamed")),
+             ("Changed assumptions", scenario.describe(changed))]
+    return export.to_xlsx({"kill list": machine, "Assumptions": scenario.assumptions_table(changed)},
+                          notes={"Assumptions": notes})
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -24,6 +24,22 @@ def verdict_scale() -> alt.Scale:
     return alt.Scale(domain=[labels.verdict(v) for v in order], range=[VERDICT_COLORS[v] for v in order])
 
 
+# Shapes as well as colours, on the same domain so the two legends merge into one.
+_SHAPES = {"kill": "square", "prove": "triangle-up", "keep": "circle", "ok": "diamond", "out_of_scope": "cross"}
+
+
+def _verdict_shape() -> alt.Shape:
+    order = [v for v in VERDICT_ORDER if v in VERDICT_COLORS]
+    scale = alt.Scale(domain=[labels.verdict(v) for v in order], range=[_SHAPES.get(v, "circle") for v in order])
+    return alt.Shape(f"{_VERDICT_WORD}:N", scale=scale, title="Verdict", legend=alt.Legend(orient="bottom"))
+
+
+def _decades(lo: float, hi: float) -> list[float]:
+    """Powers of ten from lo to hi: the ticks of a log axis, so its labels never crowd."""
+    first, last = int(np.floor(np.log10(max(lo, 1.0)))), int(np.ceil(np.log10(max(hi, 1.0))))
+    return [10.0 ** k for k in range(first, last + 1)]
+
+
 def _with_words(data: pd.DataFrame) -> pd.DataFrame:
     return data.assign(**{_VERDICT_WORD: data["verdict"].map(labels.verdict)})
 
@@ -84,7 +100,7 @@ def trap_map(scored: pd.DataFrame) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("projected_savings_usd:Q", title="Projected savings", axis=alt.Axis(**_MONEY_AXIS)),
         color=_verdict_color(),
-        shape=alt.Shape(f"{_VERDICT_WORD}:N", title="Verdict", legend=alt.Legend(orient="bottom")),
+        shape=_verdict_shape(),
         tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip("team:N", title="Team"),
                  alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"), alt.Tooltip("build_trap_score:Q", title="Score"),
                  tip, alt.Tooltip("flags:N", title="Risks flagged")],
@@ -96,19 +112,20 @@ def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
     rows = scored[scored["custom"] & scored["daily_calls"].gt(0) & scored["break_even_daily_calls"].notna()]
     data = _with_words(_labels(rows[["project", "verdict", "daily_calls", "break_even_daily_calls"]].copy()))
     data["break_even_daily_calls"] = data["break_even_daily_calls"].clip(lower=1)
+    lo = float(np.nanmin([data["daily_calls"].min(), data["break_even_daily_calls"].min()])) if len(data) else 1.0
+    hi = float(np.nanmax([data["daily_calls"].max(), data["break_even_daily_calls"].max()])) if len(data) else 10.0
+    ticks = _decades(lo, hi)
     points = alt.Chart(data).mark_point(size=120, opacity=0.85, filled=True).encode(
         x=alt.X("break_even_daily_calls:Q", title="Year-1 break-even (calls/day, log)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(labelAngle=0, labelOverlap="greedy", **_COUNT_AXIS)),
+                axis=alt.Axis(labelAngle=0, values=ticks, labelOverlap="greedy", **_COUNT_AXIS)),
         y=alt.Y("daily_calls:Q", title="Expected calls/day (log)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(labelOverlap="greedy", **_COUNT_AXIS)),
+                axis=alt.Axis(values=ticks, labelOverlap="greedy", **_COUNT_AXIS)),
         color=_verdict_color(),
-        shape=alt.Shape(f"{_VERDICT_WORD}:N", title="Verdict", legend=alt.Legend(orient="bottom")),
+        shape=_verdict_shape(),
         tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"),
                  alt.Tooltip("daily_calls:Q", title="Calls/day", format=",.0f"),
                  alt.Tooltip("break_even_daily_calls:Q", title="Break-even calls/day", format=",.0f")],
     )
-    lo = float(np.nanmin([data["daily_calls"].min(), data["break_even_daily_calls"].min()])) if len(data) else 1.0
-    hi = float(np.nanmax([data["daily_calls"].max(), data["break_even_daily_calls"].max()])) if len(data) else 10.0
     line = alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})).mark_line(strokeDash=[6, 4], color="#888").encode(
         x="x:Q", y="y:Q")
     return alt.layer(line, points, title="Daily volume against break-even")

@@ -126,24 +126,34 @@ def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """One workbook, a sheet per table, header bold and frozen, money columns formatted as $."""
+def to_xlsx(sheets: dict[str, pd.DataFrame], notes: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
+    """One workbook, a sheet per table, header bold and frozen, money columns formatted as $.
+
+    `notes` puts label/value lines above a sheet's table (e.g. the date and the roadmap file it was made from).
+    """
     from openpyxl.styles import Font  # lazy: the CLI's CSV path never needs openpyxl
 
+    notes = notes or {}
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, table in sheets.items():
             safe = _xlsx_safe(table)
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            lines = notes.get(name, [])
+            top = len(lines) + 1 if lines else 0  # one empty row between the notes and the table
+            safe.to_excel(writer, sheet_name=name[:31], index=False, startrow=top)
             ws = writer.sheets[name[:31]]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
+            for i, (label, value) in enumerate(_xlsx_safe(pd.DataFrame(lines, columns=["l", "v"])).itertuples(
+                    index=False), start=1):
+                ws.cell(row=i, column=1, value=label).font = Font(bold=True)
+                ws.cell(row=i, column=2, value=value)
+            ws.freeze_panes = f"A{top + 2}"
+            for cell in ws[top + 1]:
                 cell.font = Font(bold=True)
             for idx, col in enumerate(safe.columns, start=1):
-                letter = ws.cell(row=1, column=idx).column_letter
+                letter = ws.cell(row=top + 1, column=idx).column_letter
                 width = min(60, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in safe[col].head(200))))
                 ws.column_dimensions[letter].width = width
                 if str(col).endswith("_usd"):
-                    for (c,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                    for (c,) in ws.iter_rows(min_row=top + 2, min_col=idx, max_col=idx):
                         c.number_format = '"$"#,##0'
     return buf.getvalue()

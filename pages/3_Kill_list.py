@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from core import labels, portfolio
+from core import labels, portfolio, scenario
 
 ui.setup("Kill list")
 p = ui.require_inputs()
@@ -90,11 +90,14 @@ c2.caption(f"Total projected savings over {h} years: **{ui.md_money(summary.kill
 
 def _on_click(kind: str) -> partial:
     # Built when the button is clicked, not on every rerun: the brief alone renders four charts.
-    return partial(ui.download_for, kind, *p.inputs, decisions)
+    return partial(ui.download_for, kind, *p.inputs, decisions, scenario_name)
 
 
 st.subheader("Download")
-stem = p.name.rsplit(".", 1)[0] + "_kill_list"
+scenario_name = ui.scenario_name()
+overrides = dict(p.inputs[3])
+stem = scenario.file_stem(p.name, "kill_list", overrides, scenario_name or None)
+st.caption(f"Stamped with the date and the scenario: {ui.md_text(scenario.describe(overrides))}")
 d1, d2, d3 = st.columns(3)
 d1.download_button("Kill list (CSV)", _on_click("csv"), file_name=f"{stem}.csv", mime="text/csv",
                    key="download_csv", on_click="ignore")

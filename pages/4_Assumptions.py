@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts, config
+from core import charts, config, portfolio, scenario
 from core.numbers import in_unit
 
 ui.setup("Assumptions")
@@ -65,6 +65,62 @@ def _on_upload() -> None:
     ss.assumption_notice = f"Loaded {f.name}: {len(ss.overrides)} assumptions differ from the defaults."
 
 
+CURRENT = "Current assumptions (unsaved)"
+
+
+def _save_scenario() -> None:
+    name = " ".join(str(ss.get("scenario_save_name", "")).split())
+    if not name:
+        ss.assumption_error = "Give the scenario a name before saving it."
+        return
+    ss.scenarios = {**ss.scenarios, name: dict(ss.overrides)}
+    ss.assumption_notice = f"Saved the scenario {name}."
+
+
+def _use_scenario(name: str) -> None:
+    _clear_widgets()
+    ss.overrides = dict(ss.scenarios[name])
+
+
+def _comparison(overrides: dict) -> None:
+    """Kill-list savings and per-project verdict changes, baseline against a scenario, side by side."""
+    p = ui.current()
+    if p.scored is None:
+        st.info("Load a roadmap on the Home page to compare scenarios.")
+        return
+    data, name, mapping, _ = p.inputs
+    base = ui.scored_for(data, name, mapping, ())[1]
+    scen = ui.scored_for(data, name, mapping, tuple(sorted(overrides.items())))[1]
+    b, s_ = portfolio.summarize(base), portfolio.summarize(scen)
+    st.caption(ui.md_text(scenario.describe(overrides)))
+    m = st.columns(4)
+    m[0].metric("Kill-list savings, baseline", ui.usd(b.kill_list_savings_usd))
+    m[1].metric("Kill-list savings, scenario", ui.usd(s_.kill_list_savings_usd),
+                delta=ui.usd(s_.kill_list_savings_usd - b.kill_list_savings_usd))
+    m[2].metric("On the kill list, baseline", f"{b.kill + b.prove:,}")
+    m[3].metric("On the kill list, scenario", f"{s_.kill + s_.prove:,}", delta=f"{(s_.kill + s_.prove) - (b.kill + b.prove):+,}")
+    diff = scenario.compare(base, scen)
+    moved = diff[diff["verdict_changed"] | diff["savings_change_usd"].abs().gt(0.5)]
+    if moved.empty:
+        st.success("No verdict and no projected saving changes under this scenario.")
+        return
+    st.caption(f"{int(diff['verdict_changed'].sum()):,} verdicts change; {len(moved):,} projects change in verdict "
+               "or projected savings (verdict changes first).")
+    shown = pd.DataFrame({
+        "project": moved["project"],
+        "verdict": [scenario.verdict_change_sentence(r) for _, r in moved.iterrows()],
+        "baseline": moved["projected_savings_usd_baseline"], "scenario": moved["projected_savings_usd_scenario"],
+        "change": moved["savings_change_usd"],
+    }).reset_index(drop=True)
+    money = ["baseline", "scenario", "change"]
+    st.dataframe(ui.money_table(shown, money), hide_index=True, width="stretch", key="scenario_diff",
+                 column_config={"project": st.column_config.TextColumn("Project", width="medium"),
+                                "verdict": st.column_config.TextColumn("Verdict, baseline → scenario"),
+                                "baseline": st.column_config.Column("Savings, baseline", help=ui.blank_help()),
+                                "scenario": st.column_config.Column("Savings, scenario", help=ui.blank_help()),
+                                "change": st.column_config.Column("Change")})
+
+
 st.title("Assumptions")
 st.caption("Every threshold, weight and cost default the verdicts and prices use, with its source. "
            "A change applies at once to every page.")
@@ -78,6 +134,21 @@ t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file
                    mime="application/x-yaml", key="download_assumptions", on_click="ignore")
 t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
 t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
+
+st.subheader("Scenarios")
+st.caption("Change assumptions below, save them under a name, and compare any saved scenario with the baseline "
+           "(the defaults). Saved scenarios last for this browser session.")
+s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+s1.text_input("Scenario name", key="scenario_save_name", max_chars=40, placeholder="For example: senior team, 5 years")
+s2.button("Save scenario", key="scenario_save", on_click=_save_scenario, disabled=not ss.overrides,
+          help="Change at least one assumption first; the baseline needs no saving.")
+options = list(ss.scenarios) + ([CURRENT] if ss.overrides and not ui.scenario_name() else [])
+if options:
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    picked = c1.selectbox("Compare with the baseline", options, key="scenario_compare")
+    if picked != CURRENT:
+        c2.button("Use this scenario", key="scenario_use", on_click=_use_scenario, args=(picked,))
+    _comparison(ss.overrides if picked == CURRENT else ss.scenarios[picked])
 
 for group, items in groupby(params.values(), key=lambda p: p.group):
     with st.expander(group, expanded=group in ("Horizon", "People")):

@@ -245,3 +245,66 @@ def test_kill_list_cards_carry_every_sentence_and_the_filters_narrow_them():
     at.multiselect(key="kill_filter_decision").set_value(["kill"]).run()
     assert _cards(at) == []  # nothing decided yet
     assert "No project on the list matches these filters." in [i.value for i in at.info]
+
+
+def _badge(at: AppTest) -> list[str]:
+    return [_shown(m.value) for m in at.markdown if m.value.startswith(":orange-badge[Scenario")]
+
+
+def test_a_changed_assumption_shows_a_scenario_badge_on_every_page_with_one_click_reset():
+    at = _home()
+    assert _badge(at) == []
+    at.switch_page("pages/4_Assumptions.py").run()
+    at.number_input(key="assume_horizon_years").set_value(5).run()
+    for page in ["app.py", *PAGES]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert any("Horizon 5 years (default 3 years)" in b for b in _badge(at)), page
+    at.button(key="scenario_reset").click().run()
+    assert _badge(at) == []
+    assert at.session_state["overrides"] == {}
+    at.switch_page("pages/4_Assumptions.py").run()
+    assert at.number_input(key="assume_horizon_years").value == 3
+
+
+def test_a_saved_scenario_is_compared_with_the_baseline():
+    at = _home()
+    at.switch_page("pages/4_Assumptions.py").run()
+    at.number_input(key="assume_horizon_years").set_value(5).run()
+    at.text_input(key="scenario_save_name").input("Five years").run()
+    at.button(key="scenario_save").click().run()
+    assert not at.exception
+    assert at.session_state["scenarios"] == {"Five years": {"horizon_years": 5}}
+    assert any(b.startswith(":orange-badge[Scenario Five years]") for b in _badge(at))
+    projects = load_roadmap(ROOT / "sample_portfolios" / "bank.csv").projects
+    base = portfolio.summarize(portfolio.score(projects, config.defaults()))
+    five = portfolio.summarize(portfolio.score(projects, config.make({"horizon_years": 5})))
+    assert _metric(at, "Kill-list savings, baseline") == usd(base.kill_list_savings_usd)
+    assert _metric(at, "Kill-list savings, scenario") == usd(five.kill_list_savings_usd)
+    diff = _frame(at, "verdict")
+    assert len(diff) > 0 and {"baseline", "scenario", "change"} <= set(diff.columns)
+
+
+def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    import ui
+
+    data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+    inputs = (data, "bank.csv", (), (("horizon_years", 5),), ())
+    rows = list(csv.DictReader(io.StringIO(ui.download_for("csv", *inputs, "Five years").decode("utf-8"))))
+    assert rows and {r["scenario"] for r in rows} == {"Five years: horizon_years=5"}
+    baseline = list(csv.DictReader(io.StringIO(ui.download_for("csv", data, "bank.csv", (), (), ()).decode())))
+    assert {r["scenario"] for r in baseline} == {"baseline"}
+    book = load_workbook(io.BytesIO(ui.download_for("xlsx", *inputs, "Five years")))
+    assert book.sheetnames == ["kill list", "Assumptions"]
+    sheet = book["Assumptions"]
+    notes = {sheet.cell(row=i, column=1).value: sheet.cell(row=i, column=2).value for i in range(1, 5)}
+    assert notes["Roadmap file"] == "bank.csv" and notes["Scenario"] == "Five years"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", notes["Made on"])
+    assert "Horizon 5 years (default 3 years)" in notes["Changed assumptions"]
+    header = [c.value for c in sheet[6]]
+    assert header[:3] == ["assumption", "key", "value"]
