@@ -77,6 +77,7 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
     metrics = [("Projects", f"{summary.projects:,}"), ("Custom models", f"{summary.custom:,}"),
                (labels.verdict("kill"), f"{summary.kill:,}"), (labels.verdict("prove"), f"{summary.prove:,}"),
                (labels.verdict("keep"), f"{summary.keep:,}"),
+               (labels.verdict("out_of_scope"), f"{summary.out_of_scope:,}"),
                (f"Kill-list savings, {h} years", money(summary.kill_list_savings_usd))]
     title = f"Scenario {esc(scenario_name)}" if scenario_name else ("Scenario" if found else "Baseline")
     parts = [

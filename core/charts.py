@@ -89,9 +89,10 @@ def savings_by_team(scored: pd.DataFrame) -> alt.Chart:
 
 
 def trap_map(scored: pd.DataFrame) -> alt.Chart:
-    data = scored[scored["custom"] & scored["build_trap_score"].notna()][
+    data = scored[scored["judged"]][
         ["project", "team", "verdict", "build_trap_score", "projected_savings_usd", "flags"]].assign(
         team=lambda d: _team(d), flags=lambda d: [labels.joined(f, "flags") for f in d["flags"]]).pipe(_labels)
+    data["build_trap_score"] = data["build_trap_score"].astype("float64")
     calc, tip = _money_tip("projected_savings_usd", "Projected savings")
     # Shape as well as colour tells the verdicts apart.
     return alt.Chart(_with_words(data), title="Build-trap map: savings against risk").mark_point(
@@ -108,15 +109,15 @@ def trap_map(scored: pd.DataFrame) -> alt.Chart:
 
 
 def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
-    """Each custom project's daily volume against its year-1 break-even; above the line custom pays off."""
-    rows = scored[scored["custom"] & scored["daily_calls"].gt(0) & scored["break_even_daily_calls"].notna()]
+    """Each judged custom project's daily volume against its break-even; above the line custom pays off."""
+    rows = scored[scored["judged"] & scored["daily_calls"].gt(0) & scored["break_even_daily_calls"].notna()]
     data = _with_words(_labels(rows[["project", "verdict", "daily_calls", "break_even_daily_calls"]].copy()))
     data["break_even_daily_calls"] = data["break_even_daily_calls"].clip(lower=1)
     lo = float(np.nanmin([data["daily_calls"].min(), data["break_even_daily_calls"].min()])) if len(data) else 1.0
     hi = float(np.nanmax([data["daily_calls"].max(), data["break_even_daily_calls"].max()])) if len(data) else 10.0
     ticks = _decades(lo, hi)
     points = alt.Chart(data).mark_point(size=120, opacity=0.85, filled=True).encode(
-        x=alt.X("break_even_daily_calls:Q", title="Year-1 break-even (calls/day, log)", scale=alt.Scale(type="log"),
+        x=alt.X("break_even_daily_calls:Q", title="Break-even over the horizon (calls/day, log)", scale=alt.Scale(type="log"),
                 axis=alt.Axis(labelAngle=0, values=ticks, labelOverlap="greedy", **_COUNT_AXIS)),
         y=alt.Y("daily_calls:Q", title="Expected calls/day (log)", scale=alt.Scale(type="log"),
                 axis=alt.Axis(values=ticks, labelOverlap="greedy", **_COUNT_AXIS)),

@@ -10,6 +10,7 @@ import pandas as pd
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.judge import reasons
 from core.numbers import money
+from core.task import matched_words, specs
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Check:
     kind: str  # "flag" or "justification"
     name: str
     title: str
-    status: str  # flag: "fired" / "clear"; justification: "proven" / "claimed" / "not claimed"
+    status: str  # flag: "fired" / "clear"; justification: "proven" / "claimed" / "refuted" / "not claimed"
     rule: str
     inputs: dict[str, str] = field(default_factory=dict)
     why: str = ""
@@ -46,14 +47,35 @@ def _yn(value: object) -> str:
     return "yes" if bool(value) else "no"
 
 
+def _calls(value: object) -> str:
+    return "never" if value is None or pd.isna(value) else f"{float(value):,.0f}"
+
+
+def _pays_from(break_even: object) -> str:
+    if break_even is None or pd.isna(break_even):
+        return "at no volume would it pay"
+    return f"it would pay only from {_calls(break_even)} calls a day"
+
+
+def task_origin(row: pd.Series) -> str:
+    """How the task was set, in words: given, inferred from which words, or assumed."""
+    source = row["task_source"]
+    if source == "given":
+        return "given in the roadmap"
+    if source == "inferred":
+        words = matched_words(row["project"], row.get("description"), row["task"])
+        return "inferred from " + ", ".join(f"'{w}'" for w in words) if words else "inferred"
+    return "assumed: no task word in the name or description"
+
+
 def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
     """The four flags and three justifications for one scored project, in display order."""
     a = cfg
     text = reasons()
     scratch = row["approach"] == "from_scratch"
-    target = a.data_min_examples_from_scratch if scratch else a.data_min_examples_fine_tune
     h = int(a.horizon_years)
     months_given = not pd.isna(row["build_months"])
+    size = row["model_size_b_used"]
     out: list[Check] = []
 
     def flag(name: str, rule: str, inputs: dict[str, str], change: str) -> None:
@@ -61,11 +83,19 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
         out.append(Check("flag", name, text["flags"][name]["title"], "fired" if fired else "clear", rule, inputs,
                          text["flags"][name]["why"], change if fired else "Nothing: this risk is not flagged."))
 
-    flag("data",
-         f"Fires when labeled examples are unknown or below {target:,.0f}"
-         f" ({'from scratch' if scratch else 'fine-tune'}), or data quality is low.",
-         {"training_examples": _num(row["training_examples"]), "data_quality": _num(row["data_quality"])},
-         f"Show at least {target:,.0f} labeled, task-specific examples of medium or high quality.")
+    if scratch:
+        need = a.data_tokens_per_param * size * 1e9
+        flag("data",
+             f"Fires when pretraining tokens are unknown or below {a.data_tokens_per_param:g} per parameter "
+             f"({need:,.0f} for a {size:g}B model; Hoffmann et al. 2022).",
+             {"training_tokens": _num(row["training_tokens"]), "model_size_b": f"{size:g}"},
+             f"Show a pretraining corpus of at least {need:,.0f} tokens, or train a smaller model.")
+    else:
+        target = a.data_min_examples_fine_tune
+        flag("data",
+             f"Fires when labeled examples are unknown or below {target:,.0f}, or data quality is low.",
+             {"training_examples": _num(row["training_examples"]), "data_quality": _num(row["data_quality"])},
+             f"Show at least {target:,.0f} labeled, task-specific examples of medium or high quality.")
     flag("treadmill",
          f"Fires when the build takes {a.treadmill_months:g} months or more, or stock models already cover the domain well.",
          {"build_months": _num(row["build_months"]) if months_given else f"{a.custom_build_months:g} (assumed)",
@@ -78,37 +108,53 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
           "projected upkeep": usd(row["custom_maintenance_usd_per_year"]) + " a year"},
          f"Budget at least {usd(a.maintenance_budget_ratio * row['custom_maintenance_usd_per_year'])} a year for upkeep.")
     flag("talent",
-         f"Fires when ML people cost over {h} years reaches {usd(a.talent_cost_usd)}, or exceeds "
-         f"{a.talent_value_ratio:.0%} of the expected value over the horizon.",
-         {"ML people cost": usd(row["ml_people_cost_usd"]) + f" over {h} years",
+         f"Fires when the build's ML people cost reaches {usd(a.talent_cost_usd)}, or all ML people over {h} years "
+         f"cost more than {a.talent_value_ratio:.0%} of the value expected over {h} years.",
+         {"build ML people cost": usd(row["build_ml_people_usd"]),
+          "all ML people cost": usd(row["ml_people_cost_usd"]) + f" over {h} years",
           "expected_annual_value_usd": usd(row["expected_annual_value_usd"])},
-         f"Keep ML people cost under {usd(a.talent_cost_usd)} over {h} years and under "
+         f"Keep the build team under {usd(a.talent_cost_usd)} and all ML people under "
          f"{a.talent_value_ratio:.0%} of the value the project brings.")
 
-    def just(name: str, rule: str, inputs: dict[str, str], change: str) -> None:
+    def just(name: str, rule: str, inputs: dict[str, str], change: str, refuted: str = "") -> None:
         status = "proven" if row[f"proven_{name}"] else "claimed" if row[f"claimed_{name}"] else "not claimed"
+        if status == "not claimed" and refuted:
+            status = "refuted"
         out.append(Check("justification", name, text["justifications"][name]["title"], status, rule, inputs,
-                         text["justifications"][name]["why"], "Already proven." if status == "proven" else change))
+                         text["justifications"][name]["why"],
+                         "Already proven." if status == "proven" else refuted if status == "refuted" else change))
 
     just("domain",
-         "Claimed when stock-model coverage is none or poor; proven when a rigorous evaluation showed FM + RAG "
-         "falls short and an FM + RAG baseline was built and measured.",
+         "Claimed when stock-model coverage is none or poor, or an evaluation found a gap; proven when a rigorous "
+         "evaluation showed FM + RAG falls short and an FM + RAG baseline was built and measured.",
          {"fm_coverage": _num(row["fm_coverage"]), "eval_gap_verified": _yn(row["eval_gap_verified"]),
           "rag_baseline_tried": _yn(row["rag_baseline_tried"])},
          "Build the FM + RAG baseline, evaluate it rigorously, and record both results.")
-    be = row["break_even_daily_calls"]
+    refuted = []
+    if row["refuted_volume"]:
+        refuted.append(f"At {_calls(row['daily_calls'])} calls a day the custom path costs "
+                       f"{usd(row['projected_savings_usd'])} more over {h} years, so the volume does not justify it; "
+                       f"{_pays_from(row['break_even_daily_calls'])}.")
+    if row["refuted_latency"]:
+        refuted.append(f"The measured FM + RAG baseline ({_num(row['baseline_p95_ms'], 'ms')} p95) already meets the "
+                       f"{_num(row['latency_target_ms'], 'ms')} target.")
     just("scale",
          f"Claimed at {a.scale_daily_calls:,.0f}+ calls a day or a p95 latency target of {a.scale_latency_ms:g} ms or "
-         "less; proven when the custom path is cheaper over the horizon at that volume, or (for latency) when an FM + RAG "
-         "baseline was measured.",
+         "less. Proven when the custom path is cheaper over the horizon at the stated volume, or a measured FM + RAG "
+         "baseline missed the latency target; refuted when our prices show custom costs more at that volume, or the "
+         "baseline met the target.",
          {"daily_calls": _num(row["daily_calls"]), "latency_target_ms": _num(row["latency_target_ms"]),
+          "baseline_p95_ms": _num(row["baseline_p95_ms"]),
           "projected_savings_usd": usd(row["projected_savings_usd"]),
-          "break_even_daily_calls": "never" if pd.isna(be) else f"{be:,.0f}"},
-         "Show the volume at which the custom path is cheaper, or measure FM + RAG against the latency target.")
+          "break_even_daily_calls": _calls(row["break_even_daily_calls"])},
+         "Measure the FM + RAG baseline's p95 latency against the target (baseline_p95_ms).",
+         " ".join(refuted))
     just("regulatory",
-         "Claimed when a regulation requires full control of the model; proven when that regulation is named.",
-         {"regulatory_control": _yn(row["regulatory_control"]), "regulation": _num(row["regulation"])},
-         "Name the regulation and the clause that requires model control; confirm it with compliance.")
+         "Claimed when a regulation requires full control of the model; proven when the regulation is named and "
+         "compliance or legal confirmed that no API deployment (private, zero-retention or self-hosted open-weight) meets it.",
+         {"regulatory_control": _yn(row["regulatory_control"]), "regulation": _num(row["regulation"]),
+          "compliance_confirmed": _yn(row["compliance_confirmed"])},
+         "Name the regulation and clause; have compliance or legal confirm in writing that no API deployment meets it.")
     return out
 
 
@@ -119,17 +165,27 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     h = int(cfg.horizon_years)
     if verdict == "ok":
         return f"{name} already follows the recommended path ({row['approach'].replace('_', ' ')}); nothing to decide."
+    if verdict == "out_of_scope":
+        label = specs()[row["task"]].label.lower() if row["task"] in specs() else str(row["task"])
+        return (f"{name}: out of scope. Its task is {label} ({task_origin(row)}), a classic ML task: the build-trap "
+                "rules do not apply; judge it on its own business case.")
     fired = [reasons()["flags"][f]["title"].lower() for f in FLAGS if row[f"flag_{f}"]]
     count = "all four risks" if len(fired) == 4 else f"{len(fired)} of the four risks"
     risk = f"It carries {count} ({'; '.join(fired)})" if fired else "It carries none of the four risks"
     savings = row["projected_savings_usd"]
     money = (f"FM API + RAG would cost {usd(abs(savings))} less over {h} years" if savings >= 0
              else f"the custom path is {usd(abs(savings))} cheaper over {h} years")
+    refuted = ""
+    if row["refuted_volume"]:
+        refuted = (f" Its volume claim is refuted: at {_calls(row['daily_calls'])} calls a day the custom path costs "
+                   f"more, and {_pays_from(row['break_even_daily_calls'])}.")
+    if row["refuted_latency"]:
+        refuted += " Its latency claim is refuted: the measured FM + RAG baseline meets the target."
     if verdict == "kill":
-        return f"{name}: kill. No exception applies. {risk}, and {money}. {row['recommendation']}."
+        return f"{name}: kill. No exception applies.{refuted} {risk}, and {money}. {row['recommendation']}."
     if verdict == "prove":
         claimed = " and ".join(j for j in JUSTIFICATIONS if row[f"claimed_{j}"])
-        return (f"{name}: prove. It claims the {claimed} exception but has not proven it. {risk}; {money}. "
+        return (f"{name}: prove. It claims the {claimed} exception but has not proven it.{refuted} {risk}; {money}. "
                 f"Evidence needed: {row['evidence_needed']}.")
     proven = [j for j in JUSTIFICATIONS if row[f"proven_{j}"]]
     what = f"The {proven[0]} exception is" if len(proven) == 1 else f"The {' and '.join(proven)} exceptions are"

@@ -41,12 +41,13 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """SPEC §6 columns, money in whole dollars, break-even as a number or 'never' (custom projects)."""
+    """SPEC §6 columns, money in whole dollars, break-even as a number or 'never' (judged custom projects;
+    blank for the recommended path and for classic ML out of scope)."""
     out = scored[OUTPUT_COLUMNS].reset_index(drop=True).copy()
     for col in MONEY_COLUMNS:
         out[col] = _whole(out[col].to_numpy(dtype="float64"))
     be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
-    custom = scored["custom"].to_numpy()
+    custom = scored["judged"].to_numpy()
     never = np.isnan(be)
     calls = _whole(np.where(never, 0.0, be)).to_numpy(dtype=object)
     calls[never] = "never"

@@ -14,16 +14,19 @@ import pandas as pd
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
 from core.pricing import TIERS
+from core.task import default_task, ensure_tasks, in_scope_tasks, specs
 from core.vocab import vocab
 
-VERDICTS = ("kill", "prove", "keep", "ok")
+VERDICTS = ("kill", "prove", "keep", "ok", "out_of_scope")
 
+# What to do about each missing proof, in words a manager can hand to someone (SPEC §3).
 EVIDENCE = {
-    "eval": "a rigorous evaluation showing FM + RAG falls short",
-    "baseline": "a measured FM + RAG baseline",
-    "volume": "a cost case where the custom path beats FM + RAG at the stated volume (today it does not)",
-    "latency": "an FM + RAG baseline measured against the latency target",
-    "regulation": "the name of the regulation that requires control of the model",
+    "eval": "Run a rigorous evaluation of FM + RAG on this task and record where it falls short",
+    "baseline": "Build the FM + RAG baseline and measure it on the same evaluation set",
+    "latency": "Measure the FM + RAG baseline's p95 latency against the project's latency target",
+    "regulation": "Name the regulation and the clause that requires control of the model",
+    "compliance": "Get compliance or legal to confirm in writing that no API deployment, including private, "
+                  "zero-retention or self-hosted open-weight serving, meets the regulation",
 }
 
 
@@ -40,11 +43,17 @@ def _bool(s: pd.Series) -> np.ndarray:
 def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Flags, justifications, score, verdict, recommendation and evidence for every project."""
     a = cfg
+    projects = ensure_tasks(projects)
     h = float(a.horizon_years)
     custom = projects["approach"].isin(vocab().custom).to_numpy()
+    task = projects["task"].to_numpy(dtype=object)
+    classic = ~np.isin(task, list(in_scope_tasks()))
+    # Only custom models on a foundation-model task are judged; classic ML is out of the essay's scope.
+    judged = custom & ~classic
     scratch = (projects["approach"] == "from_scratch").to_numpy()
     examples = projects["training_examples"].to_numpy(dtype="float64")
-    target = np.where(scratch, a.data_min_examples_from_scratch, a.data_min_examples_fine_tune)
+    tokens = projects["training_tokens"].to_numpy(dtype="float64")
+    size = terms["model_size_b_used"].to_numpy(dtype="float64")
     quality = projects["data_quality"].fillna("").to_numpy(dtype=object)
     coverage = projects["fm_coverage"].fillna("").to_numpy(dtype=object)
     months = projects["build_months"].fillna(a.custom_build_months).to_numpy(dtype="float64")
@@ -52,50 +61,67 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     value = projects["expected_annual_value_usd"].to_numpy(dtype="float64")
     calls = projects["daily_calls"].to_numpy(dtype="float64")
     latency = projects["latency_target_ms"].to_numpy(dtype="float64")
+    baseline = projects["baseline_p95_ms"].to_numpy(dtype="float64")
+    build_people = terms["build_ml_people_usd"].to_numpy(dtype="float64")
     people = terms["ml_people_cost_usd"].to_numpy(dtype="float64")
     upkeep = terms["custom_maintenance_usd_per_year"].to_numpy(dtype="float64")
     savings = terms["projected_savings_usd"].to_numpy(dtype="float64")
     eval_gap = _bool(projects["eval_gap_verified"])
     rag_tried = _bool(projects["rag_baseline_tried"])
     regulated = _bool(projects["regulatory_control"])
+    confirmed = _bool(projects["compliance_confirmed"])
     named = projects["regulation"].fillna("").str.strip().ne("").to_numpy()
 
     with np.errstate(invalid="ignore"):
+        too_few_tokens = np.isnan(tokens) | (tokens < a.data_tokens_per_param * size * 1e9)
+        too_few_examples = np.isnan(examples) | (examples < a.data_min_examples_fine_tune) | (quality == "low")
         flags = {
-            "data": np.isnan(examples) | (examples < target) | (quality == "low"),
+            "data": np.where(scratch, too_few_tokens, too_few_examples),
             "treadmill": (months >= a.treadmill_months) | (coverage == "good"),
             "maintenance": np.isnan(ops) | (ops < a.maintenance_budget_ratio * upkeep),
-            "talent": (people >= a.talent_cost_usd) | (~np.isnan(value) & (people > a.talent_value_ratio * value * h)),
+            "talent": (build_people >= a.talent_cost_usd) | (~np.isnan(value) & (people > a.talent_value_ratio * value * h)),
         }
         volume_claim = calls >= a.scale_daily_calls
         latency_claim = latency <= a.scale_latency_ms
+        measured = ~np.isnan(baseline)
+        latency_proven = latency_claim & measured & (baseline > latency)
+        latency_refuted = latency_claim & measured & (baseline <= latency)
+    cheaper = savings < 0
+    # A volume claim is settled by our own prices: cheaper custom proves it, dearer custom refutes it.
+    volume_refuted = volume_claim & ~cheaper
     domain_proven = eval_gap & rag_tried
     proven = {
         "domain": domain_proven,
-        "scale": (volume_claim & (savings < 0)) | (latency_claim & rag_tried),
-        "regulatory": regulated & named,
+        "scale": cheaper | latency_proven,
+        "regulatory": regulated & named & confirmed,
     }
     claimed = {
-        "domain": np.isin(coverage, ["none", "poor"]) | domain_proven,
-        "scale": volume_claim | latency_claim,
+        "domain": np.isin(coverage, ["none", "poor"]) | eval_gap | domain_proven,
+        "scale": (volume_claim & ~volume_refuted) | (latency_claim & ~latency_refuted) | proven["scale"],
         "regulatory": regulated,
     }
-    cols: dict[str, np.ndarray] = {"custom": custom}
+    cols: dict[str, np.ndarray] = {"custom": custom, "judged": judged}
     for f in FLAGS:
-        cols[f"flag_{f}"] = flags[f] & custom
+        cols[f"flag_{f}"] = flags[f] & judged
     for j in JUSTIFICATIONS:
-        cols[f"claimed_{j}"] = claimed[j] & custom
-        cols[f"proven_{j}"] = proven[j] & custom
+        cols[f"claimed_{j}"] = claimed[j] & judged
+        cols[f"proven_{j}"] = proven[j] & judged
+    cols["refuted_volume"] = volume_refuted & judged
+    cols["refuted_latency"] = latency_refuted & judged
     any_proven = np.logical_or.reduce([cols[f"proven_{j}"] for j in JUSTIFICATIONS])
     any_claimed = np.logical_or.reduce([cols[f"claimed_{j}"] for j in JUSTIFICATIONS])
-    # Codes index VERDICTS ("kill", "prove", "keep", "ok").
-    verdict = np.select([~custom, any_proven, any_claimed], [3, 2, 1], default=0)
+    # Codes index VERDICTS ("kill", "prove", "keep", "ok", "out_of_scope").
+    verdict = np.select([~custom, ~judged, any_proven, any_claimed], [3, 4, 2, 1], default=0)
     cols["verdict"] = np.array(VERDICTS, dtype=object)[verdict]
 
     weights = np.array([getattr(a, f"weight_{f}") for f in FLAGS], dtype="float64")
     fired = np.column_stack([cols[f"flag_{f}"] for f in FLAGS])
     # Scaled so the score stays 0-100 when someone edits a weight; equal to the plain sum at the defaults.
-    cols["build_trap_score"] = np.rint(fired @ weights * 100.0 / weights.sum()).astype("int64")
+    points = np.rint(fired @ weights * 100.0 / weights.sum()).astype("int64")
+    # Classic ML is not evaluated: its score is blank, not a reassuring 0.
+    score = pd.array(points, dtype="Int64")
+    score[custom & ~judged] = pd.NA
+    cols["build_trap_score"] = score
 
     cols["flags"] = _combine([cols[f"flag_{f}"] for f in FLAGS], list(FLAGS), ";")
     cols["justifications_claimed"] = _combine([cols[f"claimed_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";")
@@ -105,34 +131,43 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     needs = {
         "eval": is_prove & cols["claimed_domain"] & ~eval_gap,
         "baseline": is_prove & cols["claimed_domain"] & ~rag_tried,
-        "volume": is_prove & volume_claim & ~proven["scale"],
-        "latency": is_prove & latency_claim & ~rag_tried & ~cols["claimed_domain"],
+        "latency": is_prove & latency_claim & ~measured,
         "regulation": is_prove & regulated & ~named,
+        "compliance": is_prove & regulated & ~confirmed,
     }
     cols["evidence_needed"] = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ")
 
     tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
     tier_code = np.select([tier == t for t in TIERS], range(len(TIERS)), default=TIERS.index(a.default_api_tier))
-    code = (verdict * len(TIERS) + tier_code) * 2 + cols["flag_maintenance"].astype(np.int64)
+    names = list(specs())
+    task_code = np.select([task == t for t in names], range(len(names)), default=names.index(default_task()))
+    # What a kept model should fix first: its heaviest fired flag (len(FLAGS) when none fired).
+    heaviest = np.where(fired.any(axis=1), np.argmax(fired * weights, axis=1), len(FLAGS))
+    code = ((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest
     cols["recommendation"] = _recommendations()[code]
     return pd.DataFrame(cols, index=projects.index)
 
 
 @lru_cache(maxsize=1)
 def _recommendations() -> np.ndarray:
-    """Every recommendation text, indexed by (verdict code * tiers + tier code) * 2 + maintenance flag."""
+    """Every recommendation text, indexed by ((verdict * tiers + tier) * tasks + task) * (flags + 1) + flag to fix."""
+    text = reasons()
+    fixes = [f"fix first: {text['flags'][f]['title'].lower()}" for f in FLAGS] + [""]
     texts = []
     for verdict in VERDICTS:
         for tier in TIERS:
-            model = f"FM API + RAG on a {tier}-tier model"
-            for maintenance in (False, True):
-                texts.append({
-                    "kill": f"Rescope to {model}",
-                    "prove": f"Pause the custom build until the evidence exists; meanwhile run {model}",
-                    "keep": "Keep the custom model, and budget its maintenance" if maintenance
-                    else "Keep the custom model; re-test it against each new base model",
-                    "ok": "Recommended path; no change",
-                }[verdict])
+            for spec in specs().values():
+                path = (f"{spec.fm_path} on a {tier}-tier model" if spec.fm_path == "FM API + RAG"
+                        else f"{spec.fm_path} ({tier} tier)" if spec.fm_path else "")
+                for fix in fixes:
+                    texts.append({
+                        "kill": f"Rescope to {path}",
+                        "prove": f"Pause the custom build until the evidence exists; meanwhile run {path}",
+                        "keep": f"Keep the custom model; {fix}" if fix
+                        else "Keep the custom model; re-test it against each new base model",
+                        "ok": "Recommended path; no change",
+                        "out_of_scope": "Out of scope: a classic ML task; judge it on its own business case",
+                    }[verdict])
     return np.array(texts, dtype=object)
 
 

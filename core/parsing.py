@@ -15,7 +15,7 @@ from core.vocab import match_approach, normalize_word, vocab
 
 _MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
-    "b": 1e9, "bn": 1e9, "billion": 1e9,
+    "b": 1e9, "bn": 1e9, "billion": 1e9, "t": 1e12, "tn": 1e12, "trillion": 1e12,
 }
 # Words and symbols that only decorate a figure: currency, approximations, units.
 _DECORATION = (
@@ -27,7 +27,7 @@ _DECORATION = (
 _PLAIN = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$"
 _NUMBER = (
     r"^(?P<neg>-?)(?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*"
-    r"(?P<mult>k|thousand|mm|mn|mio|m|millions?|bn|b|billion|)$"
+    r"(?P<mult>k|thousand|mm|mn|mio|m|millions?|bn|b|billion|tn|t|trillion|)$"
 )
 
 

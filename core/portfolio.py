@@ -11,9 +11,10 @@ from core import config
 from core.config import Assumptions
 from core.judge import judge
 from core.pricing import price
+from core.task import ensure_tasks, with_tasks
 
 OUTPUT_COLUMNS = [
-    "project_id", "project", "team", "approach", "verdict", "build_trap_score", "flags",
+    "project_id", "project", "team", "approach", "task", "task_source", "verdict", "build_trap_score", "flags",
     "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
     "projected_savings_usd", "break_even_daily_calls", "recommendation", "evidence_needed",
 ]
@@ -23,22 +24,24 @@ SENSITIVITY_KEYS = (
     "horizon_years", "loaded_fte_cost_usd", "custom_build_months", "custom_ml_fte", "label_cost_usd",
     "finetune_run_cost_usd", "pretraining_compute_usd", "gpu_hour_usd", "custom_ongoing_fte",
     "fm_build_months", "fm_ongoing_fte", "rag_infra_usd_per_month", "rag_context_tokens", "api_price_decline",
+    "gpu_price_decline", "retrieval_usd_per_1000_calls", "migration_fte_months", "default_model_size_b",
 )
 
 
 def score(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Every project with its priced terms and judgement, in input order."""
+    projects = ensure_tasks(projects)
     terms = price(projects, cfg)
     verdicts = judge(projects, terms, cfg)
     # A file's own extra column may carry a name the engine writes ("verdict"); keep both, the file's renamed.
     taken = set(terms.columns) | set(verdicts.columns)
     clash = {c: f"{c} (from file)" for c in projects.columns if c in taken}
     scored = pd.concat([projects.rename(columns=clash) if clash else projects, terms, verdicts], axis=1)
-    # Money only matters for custom projects; for the others both paths are the recommended one.
-    custom = scored["custom"].to_numpy()
-    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls",
-                "break_even_daily_calls_last_year"):
-        scored[col] = scored[col].where(custom)
+    # Money only matters for judged custom projects: on the recommended path both paths are the same one,
+    # and classic ML is not priced against an API at all.
+    judged = scored["judged"].to_numpy()
+    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls"):
+        scored[col] = scored[col].where(judged)
     return scored
 
 
@@ -58,6 +61,7 @@ class Summary:
     prove: int
     keep: int
     ok: int
+    out_of_scope: int
     kill_list_savings_usd: float
     kill_savings_usd: float
 
@@ -74,6 +78,7 @@ def summarize(scored: pd.DataFrame) -> Summary:
         prove=int(is_prove.sum()),
         keep=int((verdict == "keep").sum()),
         ok=int((verdict == "ok").sum()),
+        out_of_scope=int((verdict == "out_of_scope").sum()),
         kill_list_savings_usd=float(np.nansum(savings[is_kill | is_prove])),
         kill_savings_usd=float(np.nansum(savings[is_kill])),
     )
@@ -81,6 +86,7 @@ def summarize(scored: pd.DataFrame) -> Summary:
 
 def sensitivity(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     """Total kill-list savings at the low and high end of each key assumption (the tornado)."""
+    projects = with_tasks(projects)  # once, not once per variant
     base = summarize(score(projects, cfg)).kill_list_savings_usd
     rows = []
     for key in SENSITIVITY_KEYS:

@@ -74,7 +74,7 @@ def vocab() -> Vocab:
     values = raw["values"]
     enums: dict[str, dict[str, str]] = {}
     enums["status"] = {normalize_word(v): k for k, vals in values["status"].items() for v in vals}
-    for kind in ("quality", "coverage", "tier"):
+    for kind in ("quality", "coverage", "tier", "task"):
         table = {v: v for v in values[kind]}
         table.update(values.get(f"{kind}_synonyms", {}))
         enums[kind] = {normalize_word(k): v for k, v in table.items()}

@@ -20,7 +20,7 @@ SAMPLES = ROOT / "sample_portfolios"
 
 # SPEC §6, written out here rather than imported, so a change to the engine's list shows up as a failure.
 SPEC_OUTPUT_COLUMNS = [
-    "project_id", "project", "team", "approach", "verdict", "build_trap_score", "flags",
+    "project_id", "project", "team", "approach", "task", "task_source", "verdict", "build_trap_score", "flags",
     "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
     "projected_savings_usd", "break_even_daily_calls", "recommendation", "evidence_needed",
 ]

@@ -135,14 +135,14 @@ def test_config_override_changes_the_numbers(capsys, tmp_path):
     rules.write_text("loaded_fte_cost_usd: 300000\n", encoding="utf-8")
 
     def tco(loaded: float) -> int:
-        # build: 6/12 x 2 FTE x loaded + 10 runs x $500; yearly: 2 GPUs x $3 x 8,760 + 1 FTE x loaded + 2 x $500
-        # + $6,000 monitoring; three years.
-        return round(6 / 12 * 2 * loaded + 5_000 + 3 * (2 * 3 * 8_760 + loaded + 1_000 + 6_000))
+        # build: 6/12 x 2 FTE x loaded + 10 runs x $500; 2 GPUs x $3 x 8,760 in year 1, 25 % cheaper each year
+        # after; yearly 1 FTE x loaded + 2 x $500 + $6,000 monitoring; three years.
+        return round(6 / 12 * 2 * loaded + 5_000 + 2 * 3 * 8_760 * 2.3125 + 3 * (loaded + 1_000 + 6_000))
 
     default = _rows(run(capsys, "score", str(roadmap))[1])[0]
     overridden = _rows(run(capsys, "score", str(roadmap), "--config", str(rules))[1])[0]
-    assert int(default["tco_custom_usd"]) == tco(275_000) == 1_283_680
-    assert int(overridden["tco_custom_usd"]) == tco(300_000) == 1_383_680
+    assert int(default["tco_custom_usd"]) == tco(275_000) == 1_247_545
+    assert int(overridden["tco_custom_usd"]) == tco(300_000) == 1_347_545
 
 
 @pytest.mark.parametrize(

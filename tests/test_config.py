@@ -21,10 +21,19 @@ SPEC_DEFAULTS = {
     "finetune_runs": 10,
     "finetune_run_cost_usd": 500,
     "pretraining_compute_usd": 1_000_000,
+    "default_model_size_b": 8,
+    "gpu_peak_tflops": 989,
+    "pretraining_mfu": 0.40,
+    "pretraining_experiments_multiplier": 2.0,
     "gpu_hour_usd": 3.00,
+    "gpu_price_decline": 0.25,
     "min_replicas": 2,
-    "gpus_per_replica": 1,
+    "gpu_memory_gb": 80,
+    "weight_bytes_per_param": 2,
+    "gpu_memory_headroom": 0.5,
     "throughput_tokens_per_gpu_s": 2_500,
+    "prefill_tokens_per_gpu_s": 20_000,
+    "throughput_size_exponent": 1.0,
     "gpu_utilization": 0.30,
     "peak_factor": 2,
     "custom_ongoing_fte": 1.0,
@@ -35,16 +44,23 @@ SPEC_DEFAULTS = {
     "fm_ongoing_fte": 0.3,
     "rag_infra_usd_per_month": 1_000,
     "rag_context_tokens": 2_000,
+    "retrieval_usd_per_1000_calls": 0.10,
+    "api_model_policy": "switch_yearly",
+    "migration_fte_months": 1.0,
+    "tokens_per_image": 1_600,
+    "images_per_call": 1,
+    "tokens_per_audio_minute": 1_920,
+    "audio_minutes_per_call": 1,
     "price_in_small": 0.10, "price_out_small": 0.50,
     "price_in_mid": 1.0, "price_out_mid": 5.0,
     "price_in_frontier": 5.0, "price_out_frontier": 25.0,
     "default_api_tier": "mid",
     "default_tokens_in": 500,
     "default_tokens_out": 300,
-    "api_price_decline": 0.50,
+    "api_price_decline": 0.15,
     "data_min_examples_fine_tune": 10_000,
-    "data_min_examples_from_scratch": 1_000_000,
-    "treadmill_months": 3,
+    "data_tokens_per_param": 20,
+    "treadmill_months": 6,
     "maintenance_budget_ratio": 0.5,
     "talent_cost_usd": 500_000,
     "talent_value_ratio": 0.5,
@@ -196,7 +212,7 @@ def test_to_yaml_round_trips_and_cites_sources():
 def test_load_reads_a_file_and_defaults_without_one(tmp_path: Path):
     assert config.load(None).model_dump() == config.defaults().model_dump()
     path = tmp_path / "rules.yaml"
-    path.write_text("treadmill_months: 6\n", encoding="utf-8")
-    assert config.load(path).treadmill_months == 6
+    path.write_text("treadmill_months: 4\n", encoding="utf-8")
+    assert config.load(path).treadmill_months == 4
     with pytest.raises(ConfigError, match="Cannot read"):
         config.load(tmp_path / "missing.yaml")

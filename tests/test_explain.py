@@ -35,7 +35,8 @@ def test_usd(value, text):
 
 
 def test_checks_list_four_flags_then_three_justifications(cfg):
-    row = score_one(training_examples="9,999", build_months="2", ops_budget_usd_per_year="1M", fm_coverage="none")
+    row = score_one(training_examples="9,999", build_months="2", ops_budget_usd_per_year="1M", fm_coverage="none",
+                    expected_annual_value_usd="100,000")
     out = checks(row, cfg)
     assert [(c.kind, c.name) for c in out] == [
         ("flag", "data"), ("flag", "treadmill"), ("flag", "maintenance"), ("flag", "talent"),
@@ -55,12 +56,12 @@ def test_checks_show_the_inputs_and_thresholds_used(cfg):
     row = score_one(training_examples="9,999", build_months="", ops_budget_usd_per_year="")
     by_name = {c.name: c for c in checks(row, cfg)}
     data = by_name["data"]
-    assert "10,000" in data.rule and "fine-tune" in data.rule
+    assert "10,000" in data.rule and "labeled examples" in data.rule
     assert data.inputs["training_examples"] == "9,999"
     assert "10,000" in data.change
     treadmill = by_name["treadmill"]
     assert treadmill.inputs["build_months"] == "6 (assumed)"
-    assert "3 months" in treadmill.rule
+    assert "6 months" in treadmill.rule
     maintenance = by_name["maintenance"]
     assert maintenance.inputs["ops_budget_usd_per_year"] == "unknown"
     assert "$282K" in maintenance.rule and "50%" in maintenance.rule
@@ -73,26 +74,38 @@ def test_checks_follow_the_configured_thresholds():
     by_name = {c.name: c for c in checks(row, cfg)}
     assert "5,000" in by_name["data"].rule and "10,000" not in by_name["data"].rule
     assert "4 months" in by_name["treadmill"].rule
-    scratch = {c.name: c for c in checks(score_one(approach="pretrain"), config.defaults())}
-    assert "1,000,000" in scratch["data"].rule and "from scratch" in scratch["data"].rule
+    scratch = {c.name: c for c in checks(score_one(approach="pretrain", model_size_b="13"), config.defaults())}
+    # 20 tokens per parameter of a 13B model: 260 billion.
+    assert "260,000,000,000" in scratch["data"].rule and "per parameter" in scratch["data"].rule
+    assert scratch["data"].inputs == {"training_tokens": "unknown", "model_size_b": "13"}
 
 
 def test_clear_flags_and_proven_justifications_need_no_change(cfg):
     row = score_one(training_examples="50,000", build_months="1", ops_budget_usd_per_year="1M",
-                    regulatory_control="yes", regulation="HIPAA")
+                    regulatory_control="yes", regulation="HIPAA", compliance_confirmed="yes")
     by_name = {c.name: c for c in checks(row, cfg)}
     assert by_name["data"].change == "Nothing: this risk is not flagged."
     assert by_name["regulatory"].status == "proven"
     assert by_name["regulatory"].change == "Already proven."
-    assert by_name["regulatory"].inputs == {"regulatory_control": "yes", "regulation": "HIPAA"}
+    assert by_name["regulatory"].inputs == {"regulatory_control": "yes", "regulation": "HIPAA",
+                                            "compliance_confirmed": "yes"}
 
 
-def test_scale_check_shows_never_when_the_api_is_cheaper_per_call(cfg):
+def test_scale_check_shows_a_refuted_volume_claim_and_never(cfg):
     row = score_one(api_tier="small", daily_calls="1M")
     scale = {c.name: c for c in checks(row, cfg)}["scale"]
-    assert scale.status == "claimed"
+    assert scale.status == "refuted"
     assert scale.inputs["break_even_daily_calls"] == "never"
     assert scale.inputs["daily_calls"] == "1,000,000"
+    assert scale.change.startswith("At 1,000,000 calls a day the custom path costs $")
+    assert scale.change.endswith("at no volume would it pay.")
+
+
+def test_scale_check_shows_a_refuted_latency_claim(cfg):
+    row = score_one(latency_target_ms="150", baseline_p95_ms="120")
+    scale = {c.name: c for c in checks(row, cfg)}["scale"]
+    assert scale.status == "refuted"
+    assert "(120 ms p95) already meets the 150 ms target" in scale.change
 
 
 def test_verdict_sentence_ok(cfg):
@@ -101,12 +114,13 @@ def test_verdict_sentence_ok(cfg):
 
 
 def test_verdict_sentence_kill_names_risks_and_savings(cfg):
-    # The worked example of test_pricing: savings 1,290,580 - 421,350 = 869,230.
-    row = score_one(project="Claims bot", training_examples="4,000", daily_calls="20,000")
+    # The worked example of test_pricing: savings 1,254,445 - 493,390 = 761,055.
+    row = score_one(project="Claims bot", training_examples="4,000", daily_calls="20,000",
+                    expected_annual_value_usd="100,000")
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("Claims bot: kill. No exception applies.")
     assert "all four risks" in sentence
-    assert "FM API + RAG would cost $869K less over 3 years" in sentence
+    assert "FM API + RAG would cost $761K less over 3 years" in sentence
     assert sentence.endswith("Rescope to FM API + RAG on a mid-tier model.")
 
 
@@ -114,13 +128,31 @@ def test_verdict_sentence_prove_lists_the_claim_and_the_evidence(cfg):
     row = score_one(project="X", regulatory_control="yes")
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("X: prove. It claims the regulatory exception but has not proven it.")
-    assert "Evidence needed: the name of the regulation that requires control of the model." in sentence
+    assert ("Evidence needed: Name the regulation and the clause that requires control of the model; "
+            "Get compliance or legal") in sentence
+    assert sentence.endswith("meets the regulation.")
 
 
 def test_verdict_sentence_keep_says_when_the_custom_path_is_cheaper(cfg):
-    row = score_one(project="Fraud", daily_calls="5M", api_tier="frontier", training_examples="50,000",
-                    build_months="2", ops_budget_usd_per_year="1M")
+    row = score_one(project="Claims router", daily_calls="5M", api_tier="frontier", training_examples="50,000",
+                    build_months="2", ops_budget_usd_per_year="1M", expected_annual_value_usd="100,000")
     sentence = verdict_sentence(row, cfg)
-    assert sentence.startswith("Fraud: keep. The scale exception is proven.")
+    assert sentence.startswith("Claims router: keep. The scale exception is proven.")
     assert "the custom path is $" in sentence and "cheaper over 3 years" in sentence
     assert "1 of the four risks (expensive, scarce talent)" in sentence
+    assert sentence.endswith("Keep the custom model; fix first: expensive, scarce talent.")
+
+
+def test_verdict_sentence_out_of_scope_says_why_and_from_which_words(cfg):
+    row = score_one(project="Card fraud scoring", description="Real-time authorization fraud score")
+    assert verdict_sentence(row, cfg) == (
+        "Card fraud scoring: out of scope. Its task is tabular scoring (inferred from 'fraud', 'scoring', 'score'), "
+        "a classic ML task: the build-trap rules do not apply; judge it on its own business case.")
+    given = score_one(project="Weekly volumes", task="forecasting")
+    assert "Its task is forecasting (given in the roadmap)" in verdict_sentence(given, cfg)
+
+
+def test_verdict_sentence_names_a_refuted_volume_claim(cfg):
+    row = score_one(project="Router", api_tier="small", daily_calls="1M")
+    assert "Its volume claim is refuted: at 1,000,000 calls a day the custom path costs more, and at no volume " \
+           "would it pay." in verdict_sentence(row, cfg)

@@ -15,9 +15,11 @@ from conftest import SPEC_OUTPUT_COLUMNS, load_rows, row_cells
 from core import config, export, portfolio
 from core.loader import load_roadmap
 
-# The worked example of test_pricing, by hand: fixed cost gap per day over the API's margin per call.
-GAP = ((286_900 / 3 + 2 * 3 * 8_760 + 282_000) - (68_750 / 3 + 12_000 + 88_500)) / 365  # $840.48 a day
-BREAK_EVEN = round(GAP / (0.004 - 300 * 2 / (2_500 * 0.3) * 3 / 3600))  # 252,145 calls a day
+# The worked example of test_pricing, by hand: the 3-year gap before serving, 286,900 + 3 x 282,000 - 416,083.33,
+# against the API's 3-year cost of one more daily call, 365 x (0.004 x 2.5725 + 3 x 0.0001). Past the 2-replica
+# floor (178,759 calls a day), with 3 replicas of $60,772.50 each over the horizon, they meet at:
+GAP = 286_900 + 3 * 282_000 - (68_750 + 3 * 100_500 + 2 * 275_000 / 12)
+BREAK_EVEN = round((GAP + 3 * 3 * 8_760 * (1 + 0.75 + 0.5625)) / (365 * (0.004 * (1 + 0.85 + 0.7225) + 0.0003)))
 
 RISKY = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "\x00NUL", "=HYPERLINK(\"http://x\")"]
 SAFE = ["plain", "a=b", "1+1", "", "email@example.com", " =leading space"]
@@ -95,17 +97,19 @@ def scored() -> pd.DataFrame:
 def test_machine_table_columns_and_values(scored):
     table = export.machine_table(scored)
     assert list(table.columns) == SPEC_OUTPUT_COLUMNS
-    # Money rounded to whole dollars; the worked example of test_pricing: 1,290,580 / 421,350 / 869,230.
-    assert table["tco_custom_usd"].iloc[0] == 1_290_580
-    assert table["tco_api_rag_usd"].iloc[0] == 421_350
-    assert table["projected_savings_usd"].iloc[0] == 869_230
+    # Money rounded to whole dollars; the worked example of test_pricing: 1,254,445 / 493,390 / 761,055.
+    assert table["tco_custom_usd"].iloc[0] == 1_254_445
+    assert table["tco_api_rag_usd"].iloc[0] == 493_390
+    assert table["projected_savings_usd"].iloc[0] == 761_055
+    assert BREAK_EVEN == 232_614
     assert table["projected_savings_usd"].iloc[2] < 0
     be = table["break_even_daily_calls"].tolist()
     assert isinstance(be[0], int) and be[0] == BREAK_EVEN
     assert be[1] == "never"  # small tier: the API is cheaper per call
     assert be[3] is None  # not a custom model
     assert pd.isna(table["tco_custom_usd"].iloc[3])
-    assert table["flags"].iloc[0] == "data;treadmill;maintenance;talent"
+    assert table["flags"].iloc[0] == "data;treadmill;maintenance"
+    assert (table["task"].iloc[0], table["task_source"].iloc[0]) == ("language", "assumed")
 
 
 def test_machine_csv_neutralizes_user_text_but_not_negative_money(scored):
@@ -130,7 +134,7 @@ def test_xlsx_read_back_keeps_numbers_and_neutralizes_text(scored, tmp_path):
     rows = [dict(zip(header, (c for c in r), strict=False)) for r in ws.iter_rows(min_row=2)]
     assert rows[0]["project"].value == "'=cmd|' /C calc'!A0"
     assert rows[0]["project"].data_type == "s"  # text, never a formula
-    assert rows[0]["tco_custom_usd"].value == 1_290_580
+    assert rows[0]["tco_custom_usd"].value == 1_254_445
     assert isinstance(rows[2]["projected_savings_usd"].value, (int, float))
     assert rows[2]["projected_savings_usd"].value < 0
     assert rows[0]["projected_savings_usd"].number_format == '"$"#,##0'
@@ -163,7 +167,7 @@ def test_xlsx_survives_control_characters_from_a_roadmap(tmp_path):
 def test_json_keeps_types_and_order(scored):
     records = json.loads(export.to_json(export.machine_table(scored)))
     assert list(records[0]) == SPEC_OUTPUT_COLUMNS
-    assert records[0]["tco_custom_usd"] == 1_290_580
+    assert records[0]["tco_custom_usd"] == 1_254_445
     assert records[0]["break_even_daily_calls"] == BREAK_EVEN
     assert records[1]["break_even_daily_calls"] == "never"
     assert records[3]["break_even_daily_calls"] is None and records[3]["tco_custom_usd"] is None
@@ -176,7 +180,7 @@ def test_markdown_table_escapes_pipes_and_formats_numbers(scored):
     assert lines[1] == "|" + "---|" * len(SPEC_OUTPUT_COLUMNS)
     assert len(lines) == 2 + len(scored)
     assert "=cmd\\|' /C calc'\\!A0" in lines[2]
-    assert "| 1,290,580 |" in lines[2]
+    assert "| 1,254,445 |" in lines[2]
     # Every body line has exactly one cell per column once escaped pipes are set aside.
     for line in lines[2:]:
         assert line.replace("\\|", "").count("|") == len(SPEC_OUTPUT_COLUMNS) + 1

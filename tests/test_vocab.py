@@ -15,6 +15,8 @@ SPEC_COLUMNS = {
     "ops_budget_usd_per_year", "daily_calls", "tokens_in_per_call", "tokens_out_per_call", "api_tier",
     "latency_target_ms", "fm_coverage", "eval_gap_verified", "rag_baseline_tried", "regulatory_control",
     "regulation", "expected_annual_value_usd",
+    # SPEC §3 v2 additions.
+    "task", "model_size_b", "training_tokens", "baseline_p95_ms", "compliance_confirmed",
 }
 
 # SPEC §2 "header synonyms to accept at least".

@@ -18,7 +18,7 @@ from core.parsing import parse_approach, parse_bool, parse_enum, parse_number
 from core.vocab import vocab
 
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
-RESERVED_COLUMNS = {"row"}  # written by the loader next to the canonical columns
+RESERVED_COLUMNS = {"row", "task_source"}  # written next to the canonical columns (by the loader, by the engine)
 # Matched against the lower-cased cell, so pandas can hand the pattern to Arrow instead of looping in Python.
 _TOTAL = r"^\s*(grand\s+)?(sub)?totals?\b|^\s*sum\b|^\s*σ"
 
@@ -192,7 +192,7 @@ def _parse_column(raw: pd.Series, kind: str, name: str) -> tuple[pd.Series, pd.S
     if kind == "bool":
         values, bad = parse_bool(raw)
         return values, bad, _EXPECTED[kind]
-    if kind in ("status", "quality", "coverage", "tier"):
+    if kind in ("status", "quality", "coverage", "tier", "task"):
         values, bad = parse_enum(raw, kind)
         choices = sorted(set(vocab().enums[kind].values()))
         return values, bad, "one of " + ", ".join(choices)
