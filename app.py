@@ -67,13 +67,16 @@ if p.error:
 if p.scored is not None:
     s = portfolio.summarize(p.scored)
     h = int(p.cfg.horizon_years)
-    cols = st.columns(6)
+    cols = st.columns(7)
     cols[0].metric("Projects", f"{s.projects:,}")
     cols[1].metric("Custom models", f"{s.custom:,}")
     cols[2].metric(ui.verdict_label("kill"), f"{s.kill:,}")
     cols[3].metric(ui.verdict_label("prove"), f"{s.prove:,}")
     cols[4].metric(ui.verdict_label("keep"), f"{s.keep:,}")
-    cols[5].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
+    cols[5].metric(ui.verdict_label("out_of_scope"), f"{s.out_of_scope:,}",
+                   help="Custom models on a classic ML task (tabular scoring, forecasting, ranking): not judged "
+                        "by the build-trap rules and not on the kill list.")
+    cols[6].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
                    help=f"Over {h} years. Projected savings of every project to kill or to prove first: custom TCO "
                         "minus FM API + RAG TCO, forward-looking (money already spent is excluded).")
     k1, k2 = st.columns([1, 3])

@@ -33,9 +33,10 @@ for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approac
         view = view[view[col].astype("str").isin(chosen)]
 
 money = ["projected_savings_usd", "tco_custom_usd", "tco_api_rag_usd"]
-table = view[["project", "team", "approach", "verdict", "build_trap_score", *money, "quarter",
+table = view[["project", "team", "approach", "task", "verdict", "build_trap_score", *money, "quarter",
               "status"]].reset_index(drop=True)
 table["approach"] = labels.column(table["approach"], "approaches")
+table["task"] = labels.column(table["task"], "task")
 table["status"] = labels.column(table["status"], "status")
 table["verdict"] = ui.verdict_badges(table["verdict"])
 blank = ui.blank_help()
@@ -45,6 +46,7 @@ st.dataframe(
         "project": st.column_config.TextColumn(labels.field("project"), width="medium"),
         "team": st.column_config.TextColumn(labels.field("team"), help=blank),
         "approach": labels.field("approach"),
+        "task": labels.field("task"),
         "verdict": ui.verdict_column(),
         "build_trap_score": st.column_config.ProgressColumn(labels.field("build_trap_score"), min_value=0,
                                                             max_value=100, format="%d",

@@ -45,7 +45,8 @@ st.subheader(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labe
 meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
 if not pd.isna(row["status"]):
     meta.append(labels.label("status", row["status"]))
-st.caption(" · ".join([labels.label("approaches", row["approach"]), *meta]))
+task = f"{labels.label('task', row['task'])} ({explain.task_origin(row)})"
+st.caption(" · ".join([labels.label("approaches", row["approach"]), ui.safe(task), *meta]))
 if not pd.isna(row["description"]):
     st.text(row["description"])
 box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}.get(verdict, st.info)
@@ -59,7 +60,10 @@ def _input(name: str, value: str) -> str:
     return {"yes": "Yes", "no": "No"}.get(value, value)
 
 
-if row["custom"]:
+if row["custom"] and not row["judged"]:
+    st.caption("The task decides the scope. If it is wrong, fill the roadmap's task column for this project "
+               "(language, vision, speech, tabular, forecasting or ranking) and load it again.")
+if row["judged"]:
     m = st.columns(4)
     m[0].metric("Build-trap score", f"{int(row['build_trap_score'])} / 100")
     m[1].metric(f"Custom TCO, {h} yr", ui.usd(row["tco_custom_usd"]))
@@ -69,7 +73,8 @@ if row["custom"]:
 
     st.markdown("### Checklist")
     # Each status as a word on a coloured badge: the colour is never the only sign, and no icon name is read aloud.
-    badge = {"fired": "red", "clear": "green", "proven": "green", "claimed": "orange", "not claimed": "gray"}
+    badge = {"fired": "red", "clear": "green", "proven": "green", "claimed": "orange", "refuted": "red",
+             "not claimed": "gray"}
     left, right = st.columns(2)
     left.markdown("**The four risks**")
     right.markdown("**The three exceptions**")
@@ -81,7 +86,7 @@ if row["custom"]:
             st.caption(ui.md_text(check.rule))
             # Inputs come from the uploaded file: escaped so they are shown as typed, never read as markup.
             st.markdown(" · ".join(f"{labels.field(k)}: **{ui.safe(_input(k, v))}**" for k, v in check.inputs.items()))
-            if check.status in ("fired", "claimed"):
+            if check.status in ("fired", "claimed", "refuted"):
                 st.markdown(f"**To change it:** {ui.md_text(check.change)}")
             with st.expander("Why this matters"):
                 st.markdown(ui.md_text(check.why))
@@ -100,12 +105,16 @@ if row["custom"]:
     build_note = "planned budget" if not row["build_estimated"] else "estimated"
     breakdown = pd.DataFrame([
         ("Custom", f"Build ({build_note}, forward-looking)", row["custom_build_usd"]),
-        ("Custom", f"Serving per year ({int(row['serving_gpus'])} GPUs)", row["custom_serving_usd_per_year"]),
+        ("Custom", f"Serving in year 1 ({int(row['replicas'])} replicas × {int(row['gpus_per_replica'])} GPUs, "
+                   f"{row['model_size_b_used']:g}B model; GPU prices fall {percent(cfg.gpu_price_decline)} a year)",
+         row["custom_serving_usd_per_year"]),
         ("Custom", "Maintenance per year", row["custom_maintenance_usd_per_year"]),
         ("Custom", f"Total over {h} years", row["tco_custom_usd"]),
         ("FM API + RAG", "Integration build", row["api_build_usd"]),
         ("FM API + RAG", "API calls in year 1", row["api_run_usd_year1"]),
+        ("FM API + RAG", "Retrieval per year (per call)", row["retrieval_usd_per_year"]),
         ("FM API + RAG", "RAG infrastructure per year", row["rag_infra_usd_per_year"]),
+        ("FM API + RAG", "Model migration per year, from year 2", row["api_migration_usd_per_year"]),
         ("FM API + RAG", "Upkeep per year", row["api_upkeep_usd_per_year"]),
         ("FM API + RAG", f"Total over {h} years", row["tco_api_rag_usd"]),
         ("Sunk", "Already spent (excluded)", spent),
@@ -113,17 +122,16 @@ if row["custom"]:
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
     c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
         f"| {path} | {term} | {ui.md_money(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
-    be1, be_last = row["break_even_daily_calls"], row["break_even_daily_calls_last_year"]
     st.caption(
-        f"Break-even volume: {portfolio.calls_or_never(be1)} calls/day in year 1, "
-        f"{portfolio.calls_or_never(be_last)} in year {h} (API prices fall "
-        f"{percent(cfg.api_price_decline)} a year). Expected volume: "
+        f"Break-even volume over {h} years: {portfolio.calls_or_never(row['break_even_daily_calls'])} calls/day "
+        f"(API prices fall {percent(pricing.api_decline(cfg))} a year, GPU prices "
+        f"{percent(cfg.gpu_price_decline)}). Expected volume: "
         f"{count(row['daily_calls'], missing='unknown')} calls/day."
     )
 
 st.markdown("### Recommended alternative")
 st.markdown(ui.safe(row["recommendation"]) + ".")
-if row["custom"] and verdict in ("kill", "prove"):
+if row["judged"] and verdict in ("kill", "prove"):
     st.markdown(
         "Start with the best foundation model through an API, add retrieval (RAG) over your own documents, "
         "engineer the prompts and build an evaluation set. Fine-tune only after that path is exhausted and "
@@ -133,7 +141,7 @@ if row["custom"] and verdict in ("kill", "prove"):
 st.markdown("### Decision")
 with st.form("decision_form", clear_on_submit=True):
     d1, d2, d3 = st.columns([1, 1, 1])
-    default = {"kill": "kill", "prove": "needs-evidence"}.get(verdict, "keep")
+    default = {"kill": "kill", "prove": "needs-evidence", "out_of_scope": "defer"}.get(verdict, "keep")
     decision = d1.selectbox("Decision", DECISIONS, index=DECISIONS.index(default), key="decision_choice",
                             format_func=lambda d: labels.label("decisions", d))
     reviewer = d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
