@@ -74,5 +74,5 @@ else:
     c3, c4 = st.columns(2)
     c3.altair_chart(charts.trap_map(view), width="stretch", key="chart_trap_map")
     c4.altair_chart(charts.volume_vs_break_even(view), width="stretch", key="chart_volume")
-    c4.caption("Above the dashed line a custom model's expected volume passes its year-1 break-even; "
+    c4.caption("Above the dashed line a custom model's expected volume passes its break-even over the horizon; "
                "projects with no API break-even at all are left out.")
