@@ -47,10 +47,10 @@ def table_downloads(frame: pd.DataFrame, stem: str, key: str, what: str) -> None
     """
     c1, c2 = st.columns(2)
     c1.download_button(f"{what} (CSV)", partial(_csv_bytes, frame), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}_csv", on_click="ignore", icon=":material/description:")
+                       key=f"{key}_csv", on_click="ignore")
     c2.download_button(f"{what} (XLSX)", partial(_xlsx_bytes, frame, what), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", on_click="ignore", icon=":material/table_view:")
+                       key=f"{key}_xlsx", on_click="ignore")
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:

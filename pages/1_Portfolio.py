@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from core import charts, export, labels
+from core import charts, export, labels, scenario
 
 ui.setup("Portfolio")
 p = ui.require_portfolio()
@@ -62,8 +62,10 @@ st.dataframe(
     },
 )
 st.caption(f"{len(view):,} of {len(scored):,} projects shown. Open one on the Project review page.")
-ui.table_downloads(export.machine_table(view), p.name.rsplit(".", 1)[0] + "_portfolio", "download_portfolio",
-                   "Projects shown")
+overrides = dict(p.inputs[3])
+named = ui.scenario_name() or None
+ui.table_downloads(export.machine_table(view).assign(scenario=scenario.tag(overrides, named)),
+                   scenario.file_stem(p.name, "portfolio", overrides, named), "download_portfolio", "Projects shown")
 
 if view.empty:
     st.info("No project matches these filters.")

@@ -60,3 +60,15 @@ def test_examples_from_the_issue():
     assert labels.label("status", None) == "—"
     assert labels.joined("data;talent", "flags") == "Not enough data, Expensive talent"
     assert labels.yes_no(True) == "Yes" and labels.yes_no(float("nan")) == "—"
+
+
+def test_every_assumption_source_is_a_citation_or_a_reasoned_judgement():
+    from core.config import params
+
+    for key, prm in params().items():
+        source = prm.source.strip()
+        assert not re.fullmatch(r"(the spec|judge?ment)\.?", source, flags=re.IGNORECASE), key
+        word = re.search(r"judge?ment", source, flags=re.IGNORECASE)
+        if word and not re.search(r"[A-Z][a-z]+ .*\(\w+ \d{4}\)|\d{4}|https?://|[Ee]ssay", source[: word.start()]):
+            # A judgement alone must say why: some words of reason after it.
+            assert len(source[word.end():].strip(" .:;,")) >= 20, (key, source)
