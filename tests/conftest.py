@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +81,76 @@ def is_one_sentence(message: str) -> bool:
 @pytest.fixture
 def cfg() -> Any:
     return config.defaults()
+
+
+# --- databases: the store's tests run on SQLite and on a throwaway PostgreSQL cluster ---------------
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster in a temp folder on a free port (initdb + pg_ctl), stopped at the end.
+
+    Skipped when PostgreSQL is not installed, except in CI (CI=true), where that is a failure.
+    """
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed; .ci/run installs it (apt-get install postgresql).")
+        pytest.skip("PostgreSQL is not installed (initdb not found)")
+    root = Path(tempfile.mkdtemp(prefix="airr-pg-"))
+    # initdb refuses to run as root, so as root the cluster belongs to the postgres user.
+    as_root = os.geteuid() == 0
+    if as_root:
+        shutil.chown(root, "postgres", "postgres")
+
+    def run(*cmd: str | Path) -> subprocess.CompletedProcess:
+        args = [str(c) for c in cmd]
+        if as_root:
+            args = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(args)]
+        return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+    data, log = root / "data", root / "server.log"
+    port = _free_port()
+    done = run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+    assert done.returncode == 0, done.stderr
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+    done = run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start")
+    assert done.returncode == 0, done.stderr + (log.read_text() if log.exists() else "")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def new_postgres_database(server_url: str) -> str:
+    """A fresh, empty database on the test cluster; its URL."""
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """An empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return new_postgres_database(request.getfixturevalue("postgres_server"))

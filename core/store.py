@@ -1,0 +1,526 @@
+"""The review store: saved reviews and the append-only decision history, in any SQLAlchemy database.
+
+SQLite by default (data/airr.db, WAL mode, busy timeout); AIRR_DATABASE_URL or a `[database] url`
+in .streamlit/secrets.toml points it anywhere else (e.g. postgresql+psycopg://...). Decisions are
+keyed by portfolio and project id, never by file bytes; the history is insert-only, and on SQLite
+and PostgreSQL a trigger makes the database itself refuse UPDATE and DELETE on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    inspect,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from core.minutes import DECISIONS
+
+SCHEMA_VERSION = 1
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'airr.db'}"
+# Where the first release kept its decision log; copied to the new default once, then migrated.
+FIRST_RELEASE_DB = ROOT / "decisions.db"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+BUSY_TIMEOUT_MS = 10_000
+# One number for every process that creates the schema on PostgreSQL (pg_advisory_xact_lock); any
+# fixed 64-bit value works, this one spells "airr".
+_PG_SCHEMA_LOCK = 0x61697272
+_RETRIES = 6
+MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO = 200, 5_000, 200
+HISTORY_COLUMNS = ["recorded_at", "portfolio", "project_id", "project", "decision", "reviewer", "revisit",
+                   "note", "review_id"]
+CURRENT_COLUMNS = ["decision", "reviewer", "note", "revisit", "recorded_at"]
+
+# The portfolio a file belongs to is its name without extension and without trailing date or
+# version suffixes, stripped repeatedly: "Acme roadmap 2026-Q3 v2 (final).xlsx" -> "Acme roadmap".
+# Suffixes: v2 / v1.3 / rev4, 2026-11-29 / 20261129 / 2026-11, 2026Q3 / Q3-2026 / Q3 / FY27 / H1,
+# a bare year, final / draft / copy / latest, and "(2)" as browsers add to repeated downloads.
+PORTFOLIO_SUFFIX = re.compile(
+    r"""[\s_.\-]*(?:
+        \(\d+\) | \((?:final|draft|copy)\)
+      | v\d+(?:\.\d+)* | rev\d+
+      | \d{4}[-_.]?\d{2}(?:[-_.]?\d{2})?
+      | \d{4}[-_\s]?[qh][1-4] | [qh][1-4](?:[-_\s]?\d{2,4})?
+      | fy\d{2,4} | (?:19|20)\d{2}
+      | final | draft | copy | latest
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+class StoreError(Exception):
+    """The store could not do what was asked; the message is one sentence a user can act on."""
+
+
+def portfolio_name(file_name: str) -> str:
+    """The default portfolio name of a file: its stem without date or version suffixes (PORTFOLIO_SUFFIX)."""
+    stem = Path(file_name).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    while True:
+        shorter = PORTFOLIO_SUFFIX.sub("", stem)
+        if shorter == stem or not shorter.strip(" _.-"):
+            break
+        stem = shorter
+    return stem.strip(" _.-")[:MAX_PORTFOLIO] or "roadmap"
+
+
+def file_fingerprint(data: bytes) -> str:
+    """The 12-character key the first decision log used for a file (sha1 prefix)."""
+    return hashlib.sha1(data).hexdigest()[:12]
+
+
+def database_url(secrets_file: Path | None = None) -> str:
+    """AIRR_DATABASE_URL, else `[database] url` in .streamlit/secrets.toml, else the SQLite file in data/."""
+    url = os.environ.get("AIRR_DATABASE_URL")
+    if url:
+        return url
+    path = secrets_file or SECRETS_FILE
+    if path.is_file():
+        try:
+            configured = tomllib.loads(path.read_text(encoding="utf-8")).get("database", {}).get("url")
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            configured = None
+        if isinstance(configured, str) and configured:
+            return configured
+    return DEFAULT_URL
+
+
+def _bring_first_release_log(target: Path) -> None:
+    # An install upgraded in place still has its decisions in ./decisions.db; without this copy the new
+    # default store would start empty and the old decisions would be lost from view without a word.
+    if FIRST_RELEASE_DB.is_file() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".copying")
+        shutil.copyfile(FIRST_RELEASE_DB, partial)
+        partial.replace(target)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Decision:
+    portfolio: str
+    project_id: str
+    project: str
+    decision: str
+    reviewer: str
+    note: str = ""
+    revisit: date | None = None
+    review_id: str | None = None
+    email: str = ""
+
+
+@dataclass
+class Review:
+    """One review: a file as loaded, read with a mapping and assumption overrides, in a portfolio."""
+
+    id: str
+    portfolio: str
+    file_name: str
+    file_sha1: str
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    mapping: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, Any] = field(default_factory=dict)
+    data: bytes | None = None  # None when listed without the file
+
+
+T = TypeVar("T")
+
+_meta = MetaData()
+schema_version = Table(
+    "schema_version", _meta,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+reviews = Table(
+    "reviews", _meta,
+    Column("id", String(43), primary_key=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),
+    Column("file_sha1", String(40), nullable=False, index=True),
+    Column("file_bytes", LargeBinary, nullable=False),
+    Column("mapping", Text, nullable=False, default="{}"),
+    Column("overrides", Text, nullable=False, default="{}"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("created_by", String(MAX_REVIEWER), nullable=False, default=""),
+)
+history = Table(
+    "decision_history", _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("project_id", String(200), nullable=False),
+    Column("project", Text, nullable=False),
+    Column("decision", String(32), nullable=False),
+    Column("reviewer", String(MAX_REVIEWER), nullable=False),
+    Column("email", String(320), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("revisit", Date, nullable=True),
+    Column("review_id", String(43), nullable=True),
+    Column("recorded_at", DateTime, nullable=False),
+)
+# Decisions recorded under another key that now belong to a portfolio: `legacy:<hash>` rows of the
+# first decision log, adopted when a file with that hash is loaded again. Rows are only inserted,
+# so the history itself never has to be rewritten.
+aliases = Table(
+    "portfolio_aliases", _meta,
+    Column("alias", String(MAX_PORTFOLIO), primary_key=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("adopted_at", DateTime, nullable=False),
+)
+# The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
+_legacy = Table(
+    "decisions", MetaData(),
+    Column("id", Integer, primary_key=True), Column("roadmap", String(64)), Column("project_id", String(200)),
+    Column("project", Text), Column("decision", String(32)), Column("reviewer", String(200)),
+    Column("note", Text), Column("revisit", Date), Column("recorded_at", DateTime),
+)
+
+_SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS decision_history_no_{op.lower()} BEFORE {op} ON decision_history "
+    "BEGIN SELECT RAISE(ABORT, 'decision history is append-only'); END"
+    for op in ("UPDATE", "DELETE")
+]
+_PG_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION airr_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'decision history is append-only'; END $$",
+    "CREATE TRIGGER decision_history_append_only BEFORE UPDATE OR DELETE ON decision_history "
+    "FOR EACH ROW EXECUTE FUNCTION airr_history_append_only()",
+    "CREATE TRIGGER decision_history_no_truncate BEFORE TRUNCATE ON decision_history "
+    "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
+]
+
+
+def _is_transient(exc: BaseException) -> bool:
+    message = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
+
+
+class Store:
+    """Reviews and decisions in one database. One instance per URL; safe to share between sessions and threads."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or database_url()
+        if self.url == DEFAULT_URL:
+            _bring_first_release_log(DATA_DIR / "airr.db")
+        try:
+            self.engine = self._engine(self.url)
+            self._retrying(self._ensure_schema)
+        except SQLAlchemyError as exc:
+            raise StoreError(_sentence("open", exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"The decision store cannot be opened ({exc.strerror}); check the data folder.") from exc
+
+    # --- connections -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _engine(url: str) -> Engine:
+        if not url.startswith("sqlite"):
+            # hide_parameters: an error message must never carry a reviewer's name or note into a log.
+            return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        # hide_parameters: an error message must never carry a reviewer's name or note into a log.
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
+        path = engine.url.database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy emits BEGIN itself (below), so pysqlite's own transaction handling is off;
+            # that also makes DDL transactional, which the race-free schema creation relies on.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Writers take the write lock up front (BEGIN IMMEDIATE), so two writers queue on the busy
+            # timeout instead of one failing when it upgrades a read lock; readers never block.
+            mode = conn.get_execution_options().get("sqlite_begin", "")
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+        return engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+            yield conn
+
+    def _retrying(self, action: Callable[[], T]) -> T:
+        # "database is locked" outlasting the busy timeout (many writers on a slow disk) is worth a few
+        # more tries before the user is told; anything else is reported at once.
+        for attempt in range(_RETRIES):
+            try:
+                return action()
+            except OperationalError as exc:
+                if not _is_transient(exc) or attempt == _RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # --- schema ------------------------------------------------------------------------------------
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("schema_version"):
+                return 0
+            return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+    def _ensure_schema(self) -> None:
+        if self.version() >= SCHEMA_VERSION:
+            return
+        # Every process may arrive here at once on a new database. The whole creation runs in one
+        # transaction that first takes a database-wide lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+        # advisory lock), then looks again: the first process creates, the others find it done.
+        with self._write() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
+            insp = inspect(conn)
+            if insp.has_table("schema_version") and (conn.execute(
+                    select(func.max(schema_version.c.version))).scalar() or 0) >= SCHEMA_VERSION:
+                return
+            legacy = insp.has_table("decisions") and {"roadmap", "project_id"} <= {
+                c["name"] for c in insp.get_columns("decisions")}
+            _meta.create_all(conn)
+            if legacy:
+                self._migrate_legacy(conn)
+            self._create_triggers(conn)
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now()))
+
+    @staticmethod
+    def _migrate_legacy(conn: Connection) -> None:
+        """Version 0 -> 1: copy the first log's rows, keyed `legacy:<hash>`; the old table stays as it was."""
+        src = _legacy.c
+        rows = select(literal("legacy:") + src.roadmap, src.project_id, src.project, src.decision, src.reviewer,
+                      literal(""), src.note, src.revisit, src.recorded_at).order_by(src.id)
+        conn.execute(history.insert().from_select(
+            ["portfolio", "project_id", "project", "decision", "reviewer", "email", "note", "revisit",
+             "recorded_at"], rows))
+
+    def _create_triggers(self, conn: Connection) -> None:
+        if self.dialect == "sqlite":
+            for ddl in _SQLITE_TRIGGERS:
+                conn.exec_driver_sql(ddl)
+        elif self.dialect == "postgresql":
+            for ddl in _PG_TRIGGERS:
+                conn.exec_driver_sql(ddl)
+
+    # --- reviews -----------------------------------------------------------------------------------
+
+    def create_review(self, portfolio: str, file_name: str, data: bytes, mapping: dict | None = None,
+                      overrides: dict | None = None, who: str = "") -> Review:
+        """Save a new review under an id nobody can guess; adopt the first log's decisions on this file."""
+        portfolio = _clean_portfolio(portfolio)
+        now = _now()
+        review = Review(secrets.token_urlsafe(16), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
+                        now, now, who[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data)
+
+        def insert() -> None:
+            with self._write() as conn:
+                conn.execute(reviews.insert().values(
+                    id=review.id, portfolio=portfolio, file_name=review.file_name, file_sha1=review.file_sha1,
+                    file_bytes=data, mapping=json.dumps(review.mapping), overrides=json.dumps(review.overrides),
+                    created_at=now, updated_at=now, created_by=review.created_by))
+                self._adopt_legacy(conn, f"legacy:{review.file_sha1[:12]}", portfolio)
+
+        self._guard("save the review", insert)
+        return review
+
+    @staticmethod
+    def _adopt_legacy(conn: Connection, alias: str, portfolio: str) -> None:
+        has_rows = conn.execute(select(history.c.id).where(history.c.portfolio == alias).limit(1)).first()
+        taken = conn.execute(select(aliases.c.portfolio).where(aliases.c.alias == alias)).first()
+        if has_rows and not taken:
+            conn.execute(aliases.insert().values(alias=alias, portfolio=portfolio, adopted_at=_now()))
+
+    def review(self, review_id: str) -> Review | None:
+        """The review with this id (file included), or None."""
+        if not review_id or len(review_id) > 64:
+            return None
+
+        def read() -> Review | None:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(reviews).where(reviews.c.id == review_id)).mappings().first()
+            return _review(row, with_file=True) if row else None
+
+        return self._guard("read the review", read)
+
+    def update_review(self, review_id: str, *, mapping: dict | None = None, overrides: dict | None = None,
+                      portfolio: str | None = None) -> None:
+        """Change a review's current state (mapping, assumption overrides, portfolio name)."""
+        values: dict[str, Any] = {"updated_at": _now()}
+        if mapping is not None:
+            values["mapping"] = json.dumps(mapping)
+        if overrides is not None:
+            values["overrides"] = json.dumps(overrides, default=str)
+        if portfolio is not None:
+            values["portfolio"] = _clean_portfolio(portfolio)
+
+        def update() -> None:
+            with self._write() as conn:
+                conn.execute(reviews.update().where(reviews.c.id == review_id).values(**values))
+
+        self._guard("save the review", update)
+
+    def recent_reviews(self, limit: int = 10, portfolio: str | None = None) -> list[Review]:
+        """The latest reviews, newest first, without their files."""
+        cols = [c for c in reviews.c if c.name != "file_bytes"]
+        query = select(*cols).order_by(reviews.c.updated_at.desc(), reviews.c.created_at.desc()).limit(limit)
+        if portfolio is not None:
+            query = query.where(reviews.c.portfolio == portfolio)
+
+        def read() -> list[Review]:
+            with self.engine.connect() as conn:
+                return [_review(r, with_file=False) for r in conn.execute(query).mappings()]
+
+        return self._guard("list the reviews", read)
+
+    def portfolios(self) -> list[str]:
+        def read() -> list[str]:
+            with self.engine.connect() as conn:
+                return list(conn.execute(select(reviews.c.portfolio).distinct().order_by(reviews.c.portfolio))
+                            .scalars())
+
+        return self._guard("list the portfolios", read)
+
+    # --- decisions ---------------------------------------------------------------------------------
+
+    def append(self, d: Decision) -> None:
+        """Add one entry to the history (validated). Earlier entries are never changed."""
+        if d.decision not in DECISIONS:
+            raise ValueError(f"'{d.decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
+        reviewer = d.reviewer.strip()
+        if not reviewer:
+            raise ValueError("A decision needs the reviewer's name.")
+        if len(reviewer) > MAX_REVIEWER or len(d.note) > MAX_NOTE:
+            raise ValueError(f"Keep the reviewer under {MAX_REVIEWER} and the note under {MAX_NOTE:,} characters.")
+        if not d.project_id:
+            raise ValueError("A decision needs the project id.")
+        values = {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id[:200],
+                  "project": d.project, "decision": d.decision, "reviewer": reviewer, "email": d.email[:320],
+                  "note": d.note, "revisit": d.revisit, "review_id": d.review_id, "recorded_at": _now()}
+
+        def insert() -> None:
+            with self._write() as conn:
+                conn.execute(history.insert().values(**values))
+
+        self._guard("record the decision", insert)
+
+    def _keys(self, conn: Connection, portfolio: str) -> list[str]:
+        adopted = conn.execute(select(aliases.c.alias).where(aliases.c.portfolio == portfolio)).scalars()
+        return [portfolio, *adopted]
+
+    def history(self, portfolio: str | None = None, project_id: str | None = None) -> pd.DataFrame:
+        """Entries oldest first (one portfolio with its adopted legacy rows, or all), as text columns."""
+        def read() -> list[dict]:
+            with self.engine.connect() as conn:
+                query = select(history).order_by(history.c.id)
+                if portfolio is not None:
+                    query = query.where(history.c.portfolio.in_(self._keys(conn, portfolio)))
+                if project_id is not None:
+                    query = query.where(history.c.project_id == project_id)
+                return [dict(r) for r in conn.execute(query).mappings()]
+
+        rows = self._guard("read the decisions", read)
+        frame = pd.DataFrame(rows, columns=[c.name for c in history.c])
+        frame["revisit"] = frame["revisit"].map(lambda v: v.isoformat() if v else "")
+        frame["recorded_at"] = frame["recorded_at"].map(lambda v: v.isoformat(sep=" ") + " UTC" if v else "")
+        frame["review_id"] = frame["review_id"].fillna("")
+        if portfolio is not None:
+            # Adopted legacy rows read as the portfolio they now belong to.
+            frame["portfolio"] = portfolio
+        return frame[HISTORY_COLUMNS].astype(object)
+
+    def current(self, portfolio: str) -> pd.DataFrame:
+        """The latest entry per project (decision, reviewer, note, revisit, recorded_at), indexed by project id."""
+        frame = self.history(portfolio)
+        latest = frame.drop_duplicates("project_id", keep="last").set_index("project_id")
+        return latest[CURRENT_COLUMNS]
+
+    def latest(self, portfolio: str) -> dict[str, str]:
+        """Project id -> its current decision."""
+        return self.current(portfolio)["decision"].to_dict()
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(history)).scalar() or 0)
+
+    # --- errors ------------------------------------------------------------------------------------
+
+    def _guard(self, what: str, action: Callable[[], T]) -> T:
+        try:
+            return self._retrying(action)
+        except IntegrityError as exc:
+            raise StoreError(f"The database refused to {what}; nothing was changed.") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(_sentence(what, exc)) from exc
+
+
+def _sentence(what: str, exc: BaseException) -> str:
+    message = str(getattr(exc, "orig", exc)).lower()
+    if _is_transient(exc):
+        return f"The database is busy and could not {what}; nothing was lost, try again in a moment."
+    if "readonly" in message or "read-only" in message or "read only" in message:
+        return f"The database is read-only, so it could not {what}; ask whoever runs the app to fix its data folder."
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return f"The database file is damaged, so it could not {what}; ask whoever runs the app to restore it."
+    if "could not connect" in message or "connection" in message or "unable to open" in message:
+        return f"The database cannot be reached, so it could not {what}; check the database setting."
+    return f"The database could not {what}; the details are in the server log."
+
+
+def _clean_portfolio(name: str) -> str:
+    cleaned = " ".join(str(name).split())[:MAX_PORTFOLIO]
+    if not cleaned:
+        raise ValueError("Give the portfolio a name.")
+    return cleaned
+
+
+def _review(row: Any, with_file: bool) -> Review:
+    return Review(row["id"], row["portfolio"], row["file_name"], row["file_sha1"], row["created_at"],
+                  row["updated_at"], row["created_by"], json.loads(row["mapping"] or "{}"),
+                  json.loads(row["overrides"] or "{}"), row["file_bytes"] if with_file else None)
