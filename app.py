@@ -18,13 +18,13 @@ BLANK = ui.BLANK
 def _on_upload() -> None:
     f = ss.get("upload_roadmap")
     if f is not None:
-        ui.set_source(f.name, f.getvalue(), "upload")
+        ui.start_review(f.name, f.getvalue(), "upload")
 
 
 def _on_sample() -> None:
     name = ss.get("sample_pick")
     if name:
-        ui.set_source(name, (ui.SAMPLES_DIR / name).read_bytes(), "sample")
+        ui.start_review(name, (ui.SAMPLES_DIR / name).read_bytes(), "sample")
 
 
 def _apply_mapping() -> None:
@@ -35,6 +35,28 @@ def _apply_mapping() -> None:
 
 def _reset_mapping() -> None:
     ss.mapping = {}
+
+
+def _rename() -> None:
+    name = " ".join(ss.get("portfolio_name", "").split())
+    if not name:
+        ss.portfolio_name = ss.source["portfolio"]
+        return
+    try:
+        ui.rename_portfolio(name)
+    except ui.StoreError as exc:
+        ss.portfolio_name = ss.source["portfolio"]
+        ss.home_notice = f"The portfolio was not renamed: {exc}"
+
+
+def _join(name: str) -> None:
+    ss.portfolio_name = name
+    _rename()
+
+
+def _reopen(review_id: str) -> None:
+    ui.open_review(review_id)
+    ss.pop("portfolio_name", None)
 
 
 st.title("AI Roadmap Review")
@@ -58,6 +80,21 @@ with st.container(border=True):
                        on_click="ignore", help="Every column the tool reads, with a one-line explanation each.")
     origin = "uploaded file" if ss.source["origin"] == "upload" else "sample portfolio"
     st.caption(f"Showing: **{ui.safe(ss.source['name'])}** ({origin}).")
+    # The portfolio groups reviews of the same roadmap over time: decisions follow it, not the file.
+    if ss.get("portfolio_name") is None or ss.get("portfolio_for") != ss.review_id:
+        ss.portfolio_name = ss.source["portfolio"]
+        ss.portfolio_for = ss.review_id
+    st.text_input("Portfolio", key="portfolio_name", on_change=_rename, max_chars=200,
+                  help="Reviews of the same roadmap share a portfolio, so decisions carry over to later files "
+                       "and reviews can be compared. Defaults to the file name without dates or versions.")
+    if offer := ss.get("join_offer"):
+        st.info(ui.safe(f"A portfolio named '{offer['portfolio']}' already has reviews (latest: "
+                        f"{offer['file_name']}, {offer['when']} UTC). This file was kept apart as "
+                        f"'{ss.source['portfolio']}' so the two histories do not mix."))
+        st.button(ui.safe(f"It is the same roadmap: join '{offer['portfolio']}'"), key="join_portfolio",
+                  on_click=_join, args=(offer["portfolio"],))
+    if notice := ss.pop("home_notice", None):
+        st.warning(ui.safe(notice))
 
 p = ui.current()
 
@@ -134,3 +171,18 @@ if p.report is not None:
         st.warning(ui.safe(line))
     for line in r.duplicates[:50]:
         st.info(ui.safe(line))
+
+st.subheader("Recent reviews")
+try:
+    recent = ui.store().recent_reviews(limit=8) if ui.store_in_use() else []
+except ui.StoreError as exc:
+    st.caption(ui.safe(f"Saved reviews cannot be listed right now: {exc}"))
+    recent = []
+if recent:
+    for r in recent:
+        c1, c2 = st.columns([4, 1])
+        current_mark = " (on screen)" if r.id == ss.review_id else ""
+        c1.markdown(ui.safe(f"{r.portfolio} · {r.file_name} · {r.updated_at:%Y-%m-%d %H:%M} UTC") + current_mark)
+        c2.button("Open", key=f"open_review_{r.id}", on_click=_reopen, args=(r.id,), disabled=r.id == ss.review_id)
+elif not ss.get("review_id"):
+    st.caption("Upload a roadmap or pick a sample to start a review; it is saved, and its link reopens it.")

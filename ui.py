@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, export, labels, portfolio, scenario
-from core.decisions import Decision, DecisionStore, database_url
+from core import config, export, labels, minutes, portfolio, scenario
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, money
+from core.store import Decision, Store, StoreError, database_url, portfolio_name
 from core.text import CleanLogRecords, escape_markdown
 
 ROOT = Path(__file__).parent
@@ -30,6 +30,7 @@ PAGES = (("app.py", "Home"), ("pages/1_Portfolio.py", "Portfolio"), ("pages/2_Pr
 usd = money
 log = logging.getLogger("airr")
 log.addFilter(CleanLogRecords())
+CURRENT_KEYS = ["project_id", "decision", "reviewer", "note", "revisit"]
 
 
 def safe(text: object) -> str:
@@ -70,12 +71,22 @@ def samples() -> list[str]:
 def _init_state() -> None:
     # The few session keys the app uses, initialised in one place.
     ss = st.session_state
+    ss.setdefault("mapping", {})
+    ss.setdefault("overrides", {})
+    ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
+    ss.setdefault("reviewer", "")  # remembered for the session once typed
+    wanted = st.query_params.get("review")
+    # A store that cannot be reached is not asked again on every rerun for the same link.
+    if wanted and wanted != ss.review_id and wanted != ss.get("review_failed"):
+        open_review(wanted)
     if "source" not in ss:
         path = SAMPLES_DIR / DEFAULT_SAMPLE
         set_source(path.name, path.read_bytes(), "sample")
-    ss.setdefault("mapping", {})
-    ss.setdefault("overrides", {})
+        ss.saved_state = _state()
     ss.setdefault("scenarios", {})  # saved scenarios of this session: name -> overrides
+    # Links that came without it (a bookmark of a page, the browser's back button) get it back.
+    if ss.review_id and st.query_params.get("review") != ss.review_id:
+        st.query_params["review"] = ss.review_id
 
 
 def reset_scenario() -> None:
@@ -105,11 +116,167 @@ def scenario_badge() -> None:
         reset.button("Reset to defaults", key="scenario_reset", on_click=reset_scenario)
 
 
-def set_source(name: str, data: bytes, origin: str) -> None:
+def set_source(name: str, data: bytes, origin: str, portfolio: str | None = None) -> None:
     """Make a file the current roadmap; the column mapping starts afresh for it."""
     st.session_state.source = {"name": name, "data": data, "origin": origin,
-                               "key": hashlib.sha1(data).hexdigest()[:12]}
+                               "key": hashlib.sha1(data).hexdigest()[:12],
+                               "portfolio": portfolio or portfolio_name(name)}
     st.session_state.mapping = {}
+
+
+def _state() -> tuple:
+    ss = st.session_state
+    return tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items()))
+
+
+def _clear_assumption_widgets() -> None:
+    # The Assumptions page seeds its widgets from the overrides once; another review brings other values.
+    for key in [k for k in st.session_state if str(k).startswith("assume_")]:
+        del st.session_state[key]
+
+
+def open_review(review_id: str) -> bool:
+    """Show a saved review (file, mapping, assumptions); one sentence and the sample when it cannot be found."""
+    ss = st.session_state
+    try:
+        review = store().review(review_id)
+    except StoreError as exc:
+        log.warning("review store unavailable: %s", exc)
+        ss.review_failed = review_id
+        ss.review_notice = f"The review in this link could not be opened: {exc} Showing the sample portfolio."
+        return False
+    if review is None or review.data is None:
+        ss.review_notice = ("No saved review matches this link (it may come from another installation, or be "
+                            "incomplete); showing the sample portfolio instead.")
+        st.query_params.pop("review", None)
+        return False
+    origin = "sample" if review.file_name in samples() and review.data == _sample_bytes(review.file_name) else "upload"
+    set_source(review.file_name, review.data, origin, review.portfolio)
+    ss.mapping = dict(review.mapping)
+    ss.overrides = dict(review.overrides)
+    ss.review_id = review.id
+    ss.saved_state = _state()
+    _clear_assumption_widgets()
+    st.query_params["review"] = review.id
+    return True
+
+
+def _sample_bytes(name: str) -> bytes:
+    return (SAMPLES_DIR / name).read_bytes()
+
+
+def current_user() -> tuple[str, str]:
+    """(name, email) of the signed-in user when Streamlit's OIDC login is configured and used, else blanks."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("name") or st.user.get("email") or ""), str(st.user.get("email") or "")
+    except Exception:  # noqa: BLE001 - no [auth] secrets: there is simply nobody signed in
+        return "", ""
+    return "", ""
+
+
+def login_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def start_review(name: str, data: bytes, origin: str) -> None:
+    """Show a file and save it as a new review (an upload or an explicit sample pick).
+
+    A file whose default portfolio name is taken by other files starts as a portfolio of its own
+    ("roadmap (2)"), and Home offers to join the existing one: histories merge only when the user says so.
+    """
+    ss = st.session_state
+    set_source(name, data, origin)
+    ss.pop("join_offer", None)
+    wanted = portfolio_name(name)
+    try:
+        s = store()
+        earlier = s.recent_reviews(limit=50, portfolio=wanted)
+        sha1 = hashlib.sha1(data).hexdigest()
+        chosen = wanted
+        if earlier and not any(r.file_sha1 == sha1 for r in earlier):
+            chosen = _free_name(wanted, s.portfolios())
+            ss.join_offer = {"portfolio": wanted, "file_name": earlier[0].file_name,
+                             "when": earlier[0].updated_at.strftime("%Y-%m-%d %H:%M")}
+        review = s.create_review(chosen, name, data, ss.mapping, ss.overrides, current_user()[1])
+    except StoreError as exc:
+        log.warning("review not saved: %s", exc)
+        ss.review_id = None
+        ss.review_notice = f"This roadmap is open but was not saved as a review, so a refresh will lose it: {exc}"
+        st.query_params.pop("review", None)
+    else:
+        ss.source["portfolio"] = review.portfolio
+        ss.review_id = review.id
+        st.query_params["review"] = review.id
+    ss.saved_state = _state()
+
+
+def _free_name(name: str, taken: list[str]) -> str:
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def ensure_review() -> str:
+    """The id of the review on screen, saving the default sample as one first if needed (raises StoreError)."""
+    ss = st.session_state
+    if ss.review_id is None:
+        src = ss.source
+        review = store().create_review(src["portfolio"], src["name"], src["data"], ss.mapping, ss.overrides,
+                                       current_user()[1])
+        ss.review_id = review.id
+        ss.saved_state = _state()
+        st.query_params["review"] = review.id
+    return ss.review_id
+
+
+def rename_portfolio(name: str) -> None:
+    """Move the review on screen to another portfolio (joining it when that name exists)."""
+    ss = st.session_state
+    review_id = ensure_review()
+    store().update_review(review_id, portfolio=name)
+    ss.source["portfolio"] = " ".join(name.split())
+    ss.pop("join_offer", None)
+
+
+def _save_state() -> None:
+    """Keep the review's mapping and assumptions in step with the screen, so a refresh or a link shows the same."""
+    ss = st.session_state
+    state = _state()
+    if state == ss.get("saved_state"):
+        return
+    ss.saved_state = state
+    try:
+        if ss.review_id is None:
+            ensure_review()
+        else:
+            store().update_review(ss.review_id, mapping=dict(ss.mapping), overrides=dict(ss.overrides))
+    except StoreError as exc:
+        log.warning("review state not saved: %s", exc)
+        st.warning(f"Your change applies here but was not saved with the review, so a refresh will lose it: {exc}")
+
+
+def link_params(project: str | None = None) -> dict[str, str]:
+    """The query parameters every link carries: the review, and the project where there is one."""
+    params = {"review": st.session_state.get("review_id")}
+    params["project"] = project
+    return {k: v for k, v in params.items() if v}
+
+
+def page_link(page: str, label: str, icon: str | None = None, project: str | None = None,
+              container: object = None, **kwargs: object) -> None:
+    """st.page_link that keeps ?review= (and ?project=): in 1.67 a page link drops query params not passed."""
+    target = container or st
+    target.page_link(page, label=label, icon=icon, query_params=link_params(project), **kwargs)
+
+
+def switch_page(page: str, project: str | None = None) -> None:
+    """st.switch_page keeping ?review= (and ?project=), for the same reason as page_link."""
+    st.switch_page(page, query_params=link_params(project))
 
 
 def setup(title: str) -> None:
@@ -124,7 +291,9 @@ def setup(title: str) -> None:
             # The current page as plain bold text: a disabled link is greyed below readable contrast.
             nav.markdown(f"**{label}**", width="content")
         else:
-            nav.page_link(path, label=label)
+            page_link(path, label, container=nav)
+    if notice := st.session_state.pop("review_notice", None):
+        st.warning(safe(notice))
     scenario_badge()
 
 
@@ -159,6 +328,7 @@ def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tupl
 
 
 def _inputs() -> tuple:
+    _save_state()
     ss = st.session_state
     src = ss.source
     return src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items()))
@@ -199,13 +369,22 @@ def md_money(value: object) -> str:
     return money(value).replace("$", "\\$")
 
 
-def kill_card(rank: int, row: pd.Series, decision: str, horizon: int) -> str:
+def decision_detail(decided: pd.Series) -> str:
+    """Who decided, the revisit date (flagged when passed) and the note, as one escaped line; blank when open."""
+    parts = [decided["decision_reviewer"]]
+    if decided["revisit_on"]:
+        parts.append(f"revisit {decided['revisit_on']}" + (" (passed)" if decided["revisit_passed"] else ""))
+    parts.append(decided["decision_note"])
+    return safe(" · ".join(p for p in parts if p))
+
+
+def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: str = "") -> str:
     """One kill-list project as Markdown a person can read aloud: every sentence in full, nothing in a tooltip."""
     team = f"Team {safe(row['team'])}" if not pd.isna(row["team"]) else "No team given"
     lines = [
         f"**{rank}. {safe(row['project'])}** {verdict_badge(row['verdict'])} "
         f"**{md_money(row['projected_savings_usd'])}** projected savings over {horizon} years",
-        f"{team} · Decision: {labels.label('decisions', decision)} · "
+        f"{team} · Decision: {labels.label('decisions', decision)}" + (f" ({detail})" if detail else "") + " · "
         f"Build-trap score {int(row['build_trap_score'])} of 100 · Risks: {labels.joined(row['flags'], 'flags')}",
         f"**Recommended alternative:** {safe(row['recommendation'])}.",
     ]
@@ -233,8 +412,8 @@ class KillView:
 def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> KillView:
     """The Kill list page's cards, grid and filter columns for one set of inputs and decisions; cached."""
     kill = kill_list_for(data, name, mapping, overrides)
-    decided = dict(decisions)
-    status = [decided.get(i, "open") for i in kill["project_id"]]
+    decided = _decision_frame(kill["project_id"], decisions)
+    status = decided["decision"].tolist()
     h = int(_assumptions(overrides).horizon_years)
     table = kill[["project", "team", "verdict", "build_trap_score", "projected_savings_usd",
                   "recommendation", "evidence_needed"]].copy()
@@ -243,11 +422,22 @@ def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, deci
     table["team"] = table["team"].fillna(BLANK)
     table["evidence_needed"] = table["evidence_needed"].replace("", BLANK).fillna(BLANK)
     table["decision"] = [labels.label("decisions", d) for d in status]
-    cards = [kill_card(i, row, d, h) for i, ((_, row), d) in enumerate(zip(kill.iterrows(), status, strict=True),
-                                                                          start=1)]
+    table["decision_reviewer"] = decided["decision_reviewer"].replace("", BLANK).to_numpy()
+    table["decision_note"] = decided["decision_note"].replace("", BLANK).to_numpy()
+    table["revisit_on"] = [(f"{d} (passed)" if p else d) or BLANK
+                           for d, p in zip(decided["revisit_on"], decided["revisit_passed"], strict=True)]
+    details = [decision_detail(r) for _, r in decided.iterrows()]
+    cards = [kill_card(i, row, d, h, detail) for i, ((_, row), d, detail)
+             in enumerate(zip(kill.iterrows(), status, details, strict=True), start=1)]
     return KillView(cards, table, kill["project_id"].tolist(), kill["project"].tolist(),
                     kill["team"].astype(object).where(kill["team"].notna(), None).tolist(), kill["verdict"].tolist(),
                     status, kill["projected_savings_usd"].astype(float).tolist(), portfolio.summarize(kill))
+
+
+def _decision_frame(project_ids: pd.Series, decisions: tuple) -> pd.DataFrame:
+    current = pd.DataFrame([dict(zip(CURRENT_KEYS, d, strict=True)) for d in decisions],
+                           columns=CURRENT_KEYS).set_index("project_id")
+    return minutes.current_table(project_ids, current, date.today())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -256,16 +446,18 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
     """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
     scored = scored_for(data, name, mapping, overrides)[1]
     kill = kill_list_for(data, name, mapping, overrides)
-    decided = dict(decisions)
+    decided = _decision_frame(kill["project_id"], decisions)
     changed = dict(overrides)
     if kind == "brief":
         from core import brief  # lazy: the brief brings altair and the chart renderer
 
         cfg = _assumptions(overrides)
-        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, decided,
+        texts = {pid: minutes.decision_text(row) for pid, row in decided.iterrows()}
+        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, texts,
                                  scenario_name=scenario_name).encode("utf-8")
     machine = export.machine_table(kill)
-    machine["decision"] = [decided.get(i, "open") for i in machine["project_id"]]
+    for col in minutes.DECISION_COLUMNS:
+        machine[col] = decided[col].to_numpy()
     # Every row names the assumptions it was computed under: a column, not a comment line, so CSV readers cope.
     machine["scenario"] = scenario.tag(changed, scenario_name or None)
     if kind == "csv":
@@ -312,7 +504,7 @@ def require_inputs() -> Inputs:
             error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
     if error:
         st.error(safe(error))
-        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping")
+        page_link("app.py", "Go to Home to load another roadmap or fix the column mapping")
         st.stop()
     return Inputs(_assumptions(inputs[3]), inputs, inputs[1])
 
@@ -322,40 +514,58 @@ def require_portfolio() -> Portfolio:
     p = current()
     if p.scored is None:
         st.error(safe(p.error or "No roadmap is loaded."))
-        st.page_link("app.py", label="Go to Home to load another roadmap or fix the column mapping")
+        page_link("app.py", "Go to Home to load another roadmap or fix the column mapping")
         st.stop()
     return p
 
 
-def source_key() -> str:
-    """A short fingerprint of the loaded file, so decisions stay attached to their roadmap."""
-    src = st.session_state.source
-    return src.get("key") or hashlib.sha1(src["data"]).hexdigest()[:12]
-
-
 @st.cache_resource(max_entries=4)
-def _store(url: str) -> DecisionStore:
-    return DecisionStore(url)
+def _store(url: str) -> Store:
+    return Store(url)
 
 
-def store() -> DecisionStore:
-    """The shared decision log (one engine per database URL)."""
+def store() -> Store:
+    """The shared review store (one engine per database URL); raises StoreError when it cannot be opened."""
     return _store(database_url())
 
 
+def store_in_use() -> bool:
+    """False while the default SQLite file does not exist yet: nothing is saved, so a first visit need not
+    import SQLAlchemy or create the database just to list no reviews."""
+    url = database_url()
+    if not url.startswith("sqlite:///") or "?" in url:
+        return True
+    return Path(url.removeprefix("sqlite:///")).exists()
+
+
+def portfolio_of_screen() -> str:
+    src = st.session_state.source
+    return src.get("portfolio") or portfolio_name(src["name"])
+
+
 def record_decision(project_id: str, project: str, decision: str, note: str, reviewer: str,
-                    revisit: date | None) -> None:
-    """Append one decision to the log (append-only: earlier entries are never changed)."""
-    store().append(Decision(source_key(), project_id, project, decision, reviewer, note, revisit))
+                    revisit: date | None, email: str = "") -> None:
+    """Append one decision to the portfolio's history (raises StoreError or ValueError with a sentence)."""
+    review_id = ensure_review()
+    store().append(Decision(portfolio_of_screen(), project_id, project, decision, reviewer, note, revisit,
+                            review_id, email))
 
 
 def decision_history(project_id: str | None = None) -> pd.DataFrame:
-    return store().history(source_key(), project_id)
+    """The portfolio's history, oldest first (raises StoreError)."""
+    return store().history(portfolio_of_screen(), project_id)
 
 
-def latest_decisions() -> dict[str, str]:
-    """Project id -> its latest decision on the current roadmap."""
-    return store().latest(source_key())
+def current_decisions() -> tuple[tuple, str | None]:
+    """The current decision of each project as a hashable tuple (for cache keys), and an error sentence when
+    the store is unavailable: a broken database costs the decision columns, never the page."""
+    try:
+        current = store().current(portfolio_of_screen())
+    except StoreError as exc:
+        log.warning("decisions unavailable: %s", exc)
+        return (), f"Decisions cannot be shown right now: {exc}"
+    rows = tuple((pid, r.decision, r.reviewer, r.note, r.revisit) for pid, r in current.iterrows())
+    return rows, None
 
 
 def verdict_label(verdict: str) -> str:

@@ -147,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _count_calls(portfolio, "score")
     _count_calls(loader, "load_roadmap")
-    source = {"name": "big.csv", "data": args.roadmap.read_bytes(), "origin": "upload"}
+    # Put in session state as an upload would, without saving it as a review: an upload writes its review
+    # once, while the figures here are the reruns that follow, which read decisions as they always did.
+    source = {"name": "big.csv", "data": args.roadmap.read_bytes(), "origin": "upload", "portfolio": "big"}
     # Portfolio first: its first run must find the cache empty to show what a filter change saves.
     result = {"portfolio": portfolio_filters(source, args.runs)}
     with tempfile.TemporaryDirectory(prefix="airr-bare-") as tmp:

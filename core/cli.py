@@ -1,4 +1,4 @@
-"""The command line: `python -m core score|kill-list ROADMAP [...]` (SPEC §6)."""
+"""The command line: `python -m core score|kill-list ROADMAP [...]` (SPEC §6), and the review commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core import config, export, portfolio
+from core import config, export, portfolio, review_cli
 from core.loader import RoadmapError, load_roadmap
 from core.text import for_terminal
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--rejects", help="write rejected rows and their reasons to this CSV")
         p.add_argument("--sheet", help="XLSX sheet to read (default: the first with a roadmap header)")
         p.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
+    review_cli.add_parsers(sub)
     return parser
 
 
@@ -75,6 +76,11 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "decide":
+        return review_cli.decide(args, UsageError)
+    if args.command == "decisions":
+        _write(review_cli.decisions(args, UsageError), None)
+        return EXIT_OK
     fmt = _format(args)
     if fmt == "xlsx" and not args.out:
         raise UsageError("xlsx output is binary: give a file with --out")

@@ -7,9 +7,10 @@ import streamlit as st
 
 import ui
 from core import charts, explain, labels, portfolio, pricing
-from core.decisions import DECISIONS
 from core.judge import reasons
+from core.minutes import DECISIONS
 from core.numbers import count, percent
+from core.store import StoreError
 
 ui.setup("Project review")
 p = ui.require_portfolio()
@@ -139,26 +140,69 @@ if row["judged"] and verdict in ("kill", "prove"):
     )
 
 st.markdown("### Decision")
-with st.form("decision_form", clear_on_submit=True):
-    d1, d2, d3 = st.columns([1, 1, 1])
-    default = {"kill": "kill", "prove": "needs-evidence", "out_of_scope": "defer"}.get(verdict, "keep")
-    decision = d1.selectbox("Decision", DECISIONS, index=DECISIONS.index(default), key="decision_choice",
-                            format_func=lambda d: labels.label("decisions", d))
-    reviewer = d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
-    revisit = d3.date_input("Revisit on", value=None, key="decision_revisit")
-    note = st.text_area("Note", key="decision_note", max_chars=2000, height=80)
-    if st.form_submit_button("Record decision", type="primary"):
-        if not reviewer.strip():
-            st.error("Add the reviewer's name so the decision can be traced.")
-        else:
-            ui.record_decision(row["project_id"], row["project"], decision, note.strip(), reviewer.strip(), revisit)
-            st.success(f"Recorded: {labels.label('decisions', decision)} for {ui.safe(row['project'])}.")
+# The default follows the verdict; ok and out_of_scope projects have nothing to decide here.
+DEFAULTS = {"kill": "kill", "prove": "needs-evidence", "keep": "keep"}
+pid = row["project_id"]
+if ss.get("decision_for") != pid:
+    # Another project: the form starts from this project's default, not the last project's choice.
+    ss.decision_for = pid
+    ss.decision_choice = DEFAULTS.get(verdict, "keep")
+    ss.decision_note = ""
+    ss.decision_revisit = None
+if "decision_reviewer" not in ss:
+    ss.decision_reviewer = ss.reviewer
+user_name, user_email = ui.current_user()
 
-history = ui.decision_history(row["project_id"])
-if len(history):
-    st.markdown("#### History")
-    shown = history.iloc[::-1].assign(decision=lambda d: labels.column(d["decision"], "decisions"))
-    shown = shown.replace("", ui.BLANK).fillna(ui.BLANK).rename(columns=labels.field)
-    st.dataframe(shown, hide_index=True, width="stretch", key="decision_history")
+
+def _submit(project_id: str, project: str) -> None:
+    # Runs before the page is drawn again, so it may clear the note after a save; on any failure every
+    # field keeps what was typed and the message says what to do.
+    reviewer = user_name or ss.decision_reviewer.strip()
+    ss.reviewer = ss.decision_reviewer.strip() or ss.reviewer
+    if not reviewer:
+        ss.decision_result = ("error", "Add the reviewer's name so the decision can be traced; nothing was recorded.")
+        return
+    try:
+        ui.record_decision(project_id, project, ss.decision_choice, ss.decision_note.strip(), reviewer,
+                           ss.decision_revisit, user_email)
+    except (StoreError, ValueError) as exc:
+        ui.log.warning("decision not recorded: %s", type(exc).__name__)
+        ss.decision_result = ("error", f"Not recorded: {exc} Your entries are still in the form.")
+        return
+    ss.decision_result = ("success", f"Recorded: {labels.label('decisions', ss.decision_choice)} for {project}.")
+    ss.decision_note = ""
+    ss.decision_revisit = None
+
+
+if verdict not in DEFAULTS:
+    st.info("Nothing to decide: this project is not a custom model the build-trap rules judge, so it needs no "
+            "kill, keep or evidence decision.")
 else:
-    st.caption("No decision recorded for this project yet.")
+    with st.form("decision_form", clear_on_submit=False):
+        d1, d2, d3 = st.columns([1, 1, 1])
+        d1.selectbox("Decision", DECISIONS, key="decision_choice", format_func=lambda d: labels.label("decisions", d))
+        if user_name:
+            d2.text_input("Reviewer", value=f"{user_name} (signed in)", disabled=True, key="decision_signed_in")
+        else:
+            d2.text_input("Reviewer", key="decision_reviewer", max_chars=80)
+        d3.date_input("Revisit on", key="decision_revisit")
+        st.text_area("Note", key="decision_note", max_chars=2000, height=80)
+        st.form_submit_button("Record decision", type="primary", key="decision_submit", on_click=_submit,
+                              args=(pid, str(row["project"])))
+    if result := ss.pop("decision_result", None):
+        kind, message = result
+        (st.success if kind == "success" else st.error)(ui.safe(message))
+
+try:
+    history = ui.decision_history(pid)
+except StoreError as exc:
+    st.warning(ui.safe(f"The decision history cannot be shown right now: {exc}"))
+else:
+    if len(history):
+        st.markdown("#### History")
+        shown = history.drop(columns=["portfolio"]).iloc[::-1]
+        shown = shown.assign(decision=labels.column(shown["decision"], "decisions"))
+        shown = shown.replace("", ui.BLANK).fillna(ui.BLANK).rename(columns=labels.field)
+        st.dataframe(shown, hide_index=True, width="stretch", key="decision_history")
+    else:
+        st.caption("No decision recorded for this project yet.")

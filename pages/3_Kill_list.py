@@ -14,8 +14,7 @@ p = ui.require_inputs()
 h = int(p.cfg.horizon_years)
 
 st.title("Kill list")
-decided = ui.latest_decisions()
-decisions = tuple(sorted(decided.items()))
+decisions, decisions_error = ui.current_decisions()
 view = ui.kill_view_for(*p.inputs, decisions)
 summary = view.summary  # counts and savings of kill and prove, which is all this page shows
 
@@ -26,6 +25,8 @@ m[2].metric("Kill now", f"{summary.kill:,}", help=f"Projected savings {ui.usd(su
 m[3].metric("Prove first", f"{summary.prove:,}",
             help=f"Projected savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
 
+if decisions_error:
+    st.warning(ui.safe(decisions_error))
 if not view.cards:
     st.success("No custom model on this roadmap lacks a justification. Nothing to kill.")
     st.stop()
@@ -76,15 +77,19 @@ with table_tab:
             "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=170,
                                                            help="Blank (—) when no evidence is asked for."),
             "decision": st.column_config.TextColumn(labels.field("decision"), width=80),
+            "decision_reviewer": st.column_config.TextColumn("Reviewer", width=90),
+            "decision_note": st.column_config.TextColumn("Note", width=160),
+            "revisit_on": st.column_config.TextColumn("Revisit", width=110,
+                                                      help="Marked (passed) when the date has gone by."),
         },
     )
     st.caption("Select a row to open that project's review and record a decision.")
 if picked.selection.rows:
     chosen_id = view.project_ids[rows[picked.selection.rows[0]]]
-    st.switch_page("pages/2_Project_review.py", query_params={"project": chosen_id})
+    ui.switch_page("pages/2_Project_review.py", project=chosen_id)
 c1, c2 = st.columns([2, 3])
-c1.page_link("pages/2_Project_review.py", label=f"Review #1: {ui.safe(view.projects[0])}",
-             query_params={"project": view.project_ids[0]})
+ui.page_link("pages/2_Project_review.py", f"Review #1: {ui.safe(view.projects[0])}", project=view.project_ids[0],
+             container=c1)
 c2.caption(f"Total projected savings over {h} years: **{ui.md_money(summary.kill_list_savings_usd)}**.")
 
 

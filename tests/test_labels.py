@@ -8,7 +8,7 @@ import pytest
 
 from core import labels
 from core.config import FLAGS, JUSTIFICATIONS
-from core.decisions import DECISIONS
+from core.minutes import DECISIONS
 from core.palette import VERDICT_COLORS
 from core.portfolio import OUTPUT_COLUMNS
 from core.vocab import vocab

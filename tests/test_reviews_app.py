@@ -1,0 +1,194 @@
+"""AppTest: reviews saved and reopened by link, the decision form's defaults and failures, a broken store."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import config, portfolio
+from core.explain import usd
+from core.loader import load_roadmap
+from core.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 90
+REVIEW = "pages/2_Project_review.py"
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'airr.db'}"
+    monkeypatch.setenv("AIRR_DATABASE_URL", url)
+    return url
+
+
+def _home(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _metric(at: AppTest, label_part: str) -> str:
+    return next(m.value for m in at.metric if label_part in m.label)
+
+
+def _shown(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _by_verdict(sample: str = "bank.csv") -> dict[str, str]:
+    """The first project id of each verdict in a sample, as the engine judges it today."""
+    scored = portfolio.score(load_roadmap(ROOT / "sample_portfolios" / sample).projects, config.defaults())
+    return scored.groupby("verdict")["project_id"].first().to_dict()
+
+
+def test_the_default_sample_is_not_saved_until_someone_acts(db):
+    at = _home()
+    assert not at.exception
+    assert Store(db).recent_reviews() == []
+    assert "review" not in at.query_params
+    at.selectbox(key="sample_pick").select("retailer.csv").run()
+    reviews = Store(db).recent_reviews()
+    assert [(r.portfolio, r.file_name) for r in reviews] == [("retailer", "retailer.csv")]
+    assert at.query_params["review"] == reviews[0].id
+
+
+def test_a_review_link_reopens_the_file_mapping_and_assumptions(db):
+    text = "Initiative Label,Approach,Build Cost\nClaims model,fine-tune,400000\nChat helper,API + RAG,\n"
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("odd_2026-Q3.csv", text.encode(), "text/csv")).run()
+    at.selectbox(key="map_header").select("Initiative Label")
+    at.selectbox(key="map_target").select("project")
+    at.button(key="map_apply").click().run()
+    at.switch_page("pages/4_Assumptions.py").run()
+    at.number_input(key="assume_loaded_fte_cost_usd").set_value(400000).run()
+    at.switch_page("app.py").run()
+    savings = _metric(at, "Kill-list savings")
+    review_id = at.query_params["review"]
+    # A new browser session (a refresh, or a colleague) with only the link.
+    other = _home(review=review_id)
+    assert not other.exception
+    assert not other.error
+    assert _metric(other, "Projects") == "2"
+    assert _metric(other, "Kill-list savings") == savings
+    assert "odd_2026-Q3.csv" in _shown(other.caption[0].value)
+    assert other.text_input(key="portfolio_name").value == "odd"
+    other.switch_page("pages/4_Assumptions.py").run()
+    assert other.number_input(key="assume_loaded_fte_cost_usd").value == 400000
+    assert other.query_params["review"] == review_id
+
+
+def test_an_unknown_review_gets_one_sentence_and_the_sample(db):
+    at = _home(review="not-a-real-review-id")
+    assert not at.exception
+    assert "No saved review matches this link" in _shown(at.warning[0].value)
+    assert "bank.csv" in _shown(at.caption[0].value)
+    assert "review" not in at.query_params
+
+
+def test_a_second_roadmap_with_the_same_name_joins_only_when_asked(db):
+    at = _home()
+    one = b"project,approach\nClaims model,fine-tune\n"
+    two = b"project,approach\nSomething else,fine-tune\n"
+    at.file_uploader(key="upload_roadmap").set_value(("roadmap.csv", one, "text/csv")).run()
+    at.file_uploader(key="upload_roadmap").set_value(("roadmap.csv", two, "text/csv")).run()
+    assert at.text_input(key="portfolio_name").value == "roadmap (2)"
+    assert any("already has reviews" in _shown(i.value) for i in at.info)
+    at.button(key="join_portfolio").click().run()
+    assert not at.exception
+    assert at.text_input(key="portfolio_name").value == "roadmap"
+    assert sorted(r.portfolio for r in Store(db).recent_reviews()) == ["roadmap", "roadmap"]
+
+
+@pytest.mark.parametrize(("verdict", "default"), [("kill", "kill"), ("prove", "needs-evidence"), ("keep", "keep")])
+def test_the_form_defaults_follow_the_verdict_and_reset_per_project(db, verdict, default):
+    ids = _by_verdict()
+    at = _home(project=ids["kill"])
+    at.switch_page(REVIEW).run()
+    at.selectbox(key="decision_choice").select("defer").run()
+    at.selectbox(key="review_project").select(ids[verdict]).run()
+    assert not at.exception
+    assert at.selectbox(key="decision_choice").value == default
+
+
+def test_a_project_with_nothing_to_decide_has_no_form(db):
+    at = _home(project=_by_verdict()["ok"])
+    at.switch_page(REVIEW).run()
+    assert not at.exception
+    assert any("Nothing to decide" in i.value for i in at.info)
+    with pytest.raises(KeyError):
+        at.selectbox(key="decision_choice")
+
+
+def test_a_failed_save_keeps_every_field_and_the_reviewer_is_remembered(tmp_path, monkeypatch, caplog):
+    db = tmp_path / "airr.db"
+    Store(f"sqlite:///{db}")
+    # Read-only: every save fails for real, as on a full disk or a locked-down data folder.
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///file:{db}?mode=ro&uri=true")
+    caplog.set_level(logging.DEBUG)
+    ids = _by_verdict()
+    at = _home(project=ids["kill"])
+    at.switch_page(REVIEW).run()
+    at.text_input(key="decision_reviewer").input("Dana Secretname")
+    at.text_area(key="decision_note").input("private note about the vendor")
+    at.selectbox(key="decision_choice").select("rescope")
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    failure = next(_shown(e.value) for e in at.error if "Not recorded" in e.value)
+    assert "read-only" in failure and "still in the form" in failure
+    assert at.text_input(key="decision_reviewer").value == "Dana Secretname"
+    assert at.text_area(key="decision_note").value == "private note about the vendor"
+    assert at.selectbox(key="decision_choice").value == "rescope"
+    assert "Dana Secretname" not in caplog.text and "private note" not in caplog.text
+    # The store works again: the same entries are saved, the note clears, the reviewer stays for the next project.
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{db}")
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    assert "Recorded: Rescope" in _shown(at.success[0].value)
+    assert at.text_area(key="decision_note").value == ""
+    at.selectbox(key="review_project").select(ids["prove"]).run()
+    assert at.text_input(key="decision_reviewer").value == "Dana Secretname"
+    entry = Store(f"sqlite:///{db}").history().iloc[0]
+    assert (entry["reviewer"], entry["note"], entry["decision"]) == ("Dana Secretname",
+                                                                     "private note about the vendor", "rescope")
+    assert "Dana Secretname" not in caplog.text and "private note" not in caplog.text
+
+
+def test_a_damaged_database_costs_only_the_decision_parts(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database " * 200)
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{bad}")
+    at = _home()
+    assert not at.exception
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    assert any("Decisions cannot be shown right now" in _shown(w.value) for w in at.warning)
+    assert len(at.dataframe[0].value) > 0
+    assert at.get("download_button")  # the downloads are still offered
+    at.switch_page(REVIEW).run()
+    assert not at.exception
+    assert at.metric  # the checklist and costs are there
+    assert any("history cannot be shown" in _shown(w.value) for w in at.warning)
+
+
+def test_decisions_carry_over_to_the_same_portfolio_in_another_format(db):
+    at = _home()
+    at.selectbox(key="sample_pick").select("retailer.csv").run()
+    kill_id = _by_verdict("retailer.csv")["kill"]
+    at.query_params["project"] = kill_id
+    at.switch_page(REVIEW).run()
+    at.text_input(key="decision_reviewer").input("Sam")
+    at.button(key="decision_submit").click().run()
+    at = _home()
+    at.selectbox(key="sample_pick").select("retailer.xlsx").run()
+    assert at.text_input(key="portfolio_name").value == "retailer (2)"  # another file of that name: asked first
+    at.button(key="join_portfolio").click().run()
+    at.switch_page("pages/3_Kill_list.py").run()
+    table = next(df.value for df in at.dataframe if "decision" in df.value.columns)
+    assert "Kill" in set(table["decision"]) and "Sam" in set(table["decision_reviewer"])
+    assert usd(0) == "$0"  # formatting helper still shared
