@@ -99,7 +99,7 @@ def test_upload_kill_list_download_and_review(server, tmp_path):
             page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
             _settled(page)
 
-            page.locator('[data-testid="stPageLink-NavLink"][href="Kill_list"]').first.click()
+            page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
             page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
             _settled(page)
 
@@ -119,5 +119,6 @@ def test_upload_kill_list_download_and_review(server, tmp_path):
             _settled(page)
             page.get_by_role("heading", name=top["project"]).first.wait_for(timeout=60_000)
             assert f"project={top['project_id']}" in page.url
+            assert "review=" in page.url  # the review travels with every link
         finally:
             browser.close()
