@@ -25,6 +25,8 @@ from core.store import (
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY_DB = ROOT / "tests" / "fixtures" / "decisions_v0.sqlite"
+# The roadmap the fixture's decisions were taken on: bank.csv as it was then (the sample has changed since).
+LEGACY_ROADMAP = ROOT / "tests" / "fixtures" / "decisions_v0_roadmap.csv"
 BANK = ROOT / "sample_portfolios" / "bank.csv"
 WRITERS, PER_WRITER = 8, 50
 
@@ -144,12 +146,12 @@ def test_the_first_logs_file_is_migrated_and_adopted_by_its_file(tmp_path):
     shutil.copy(LEGACY_DB, db)
     store = Store(f"sqlite:///{db}")
     assert store.version() == SCHEMA_VERSION
-    legacy_key = f"legacy:{file_fingerprint(BANK.read_bytes())}"
+    legacy_key = f"legacy:{file_fingerprint(LEGACY_ROADMAP.read_bytes())}"
     hist = store.history()
     assert list(hist["portfolio"]) == [legacy_key, legacy_key, "legacy:0123456789ab"]
     assert list(hist["decision"]) == ["needs-evidence", "kill", "keep"]
     assert store.latest("bank") == {}
-    store.create_review("bank", "bank.csv", BANK.read_bytes())
+    store.create_review("bank", "bank.csv", LEGACY_ROADMAP.read_bytes())
     assert store.latest("bank") == {"BNK-001": "kill"}
     assert store.current("bank").loc["BNK-001", "revisit"] == "2027-01-15"
     # The old table is left as it was, and reopening does not copy the rows twice.
