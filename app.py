@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from core import labels, portfolio
-from core.vocab import vocab
+from core.vocab import likely_columns, vocab
 
 ui.setup("Home")
 ss = st.session_state
@@ -59,6 +59,10 @@ def _reopen(review_id: str) -> None:
     ss.pop("portfolio_name", None)
 
 
+def _use_column(header: str, column: str) -> None:
+    ss.mapping = {**ss.mapping, header: column}
+
+
 st.title("AI Roadmap Review")
 st.markdown(
     "Most custom and fine-tuned models on AI roadmaps lose to a foundation model through an API plus "
@@ -100,6 +104,18 @@ p = ui.current()
 
 if p.error:
     st.error(ui.safe(p.error))
+
+# A header we did not recognise but that looks like one of ours is a column silently ignored: say so at the top.
+if p.report is not None:
+    likely = likely_columns(p.report.unrecognized, set(p.report.mapping.values()))
+else:
+    likely = likely_columns(p.headers)
+for i, (header, column) in enumerate(likely):
+    w1, w2 = st.columns([5, 1])
+    w1.warning(f"The column **{ui.safe(header)}** is not used. It looks like **{labels.field(column)}** "
+               f"({ui.safe(vocab().columns[column].description)}).")
+    w2.button("Use it", key=f"use_column_{i}", on_click=_use_column, args=(header, column), type="primary",
+              help=f"Read '{header}' as {column}; change it under 'Change the column mapping'.")
 
 if p.scored is not None:
     s = portfolio.summarize(p.scored)
@@ -159,6 +175,9 @@ if p.report is not None:
                                     "column": "Column", "value": "Value", "reason": "Reason"})
         ui.table_downloads(r.rejected, p.name.rsplit(".", 1)[0] + "_rejected_rows", "download_rejected",
                            "Rejected rows")
+    elif likely:
+        st.info(f"Every row was read as a project ({r.scored_rows:,}), but a column that looks like one of ours "
+                "is not used: see the warning at the top.")
     else:
         st.success(f"Every row was read as a project ({r.scored_rows:,}).")
     if len(r.warnings):

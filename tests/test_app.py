@@ -125,6 +125,24 @@ def test_remapping_an_unrecognized_header_rescores_the_portfolio():
     assert _metric(at, "Custom models") == "1"
 
 
+def test_a_column_that_looks_like_ours_is_flagged_at_the_top_and_used_in_one_click():
+    text = ("Project,Approach,Ops Bugdet,Training Examples,Build Time (months),Data Quality\n"
+            "Claims letter writer,fine-tune,\"$200,000\",50000,2,high\n")
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("ops.csv", text.encode(), "text/csv")).run()
+    assert not at.exception
+    assert any("Ops Bugdet" in _shown(w.value) and labels.field("ops_budget_usd_per_year") in w.value
+               for w in at.warning)
+    # "Every row was read" is not said while a likely column is unused.
+    assert not [s for s in at.success if "Every row was read" in s.value]
+    at.button(key="use_column_0").click().run()
+    assert not at.exception
+    assert not [w for w in at.warning if "Ops Bugdet" in _shown(w.value)]
+    assert [s for s in at.success if "Every row was read" in s.value]
+    at.switch_page("pages/1_Portfolio.py").run()
+    assert not at.exception
+
+
 def test_changing_an_assumption_changes_the_totals_everywhere():
     at = _home()
     before = _metric(at, "Kill-list savings")

@@ -6,7 +6,15 @@ import pytest
 import yaml
 
 from core.config import DATA_DIR
-from core.vocab import match_approach, normalize_header, normalize_word, vocab
+from core.vocab import (
+    likely_columns,
+    match_approach,
+    match_header,
+    normalize_header,
+    normalize_word,
+    suggest_column,
+    vocab,
+)
 
 # SPEC §2 canonical columns.
 SPEC_COLUMNS = {
@@ -159,3 +167,62 @@ def test_normalize_word_folds_punctuation_but_keeps_check_marks():
     assert normalize_word("  API  +  RAG! ") == "api + rag"
     assert normalize_word("✓") == "✓"
     assert normalize_word("Fine-Tune") == "fine tune"
+
+
+# --- headers carrying a unit, and headers that merely look like ours (issue 7) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Ops Budget / Year", "ops_budget_usd_per_year"),
+        ("ops budget per year", "ops_budget_usd_per_year"),
+        ("Opex /yr", "ops_budget_usd_per_year"),
+        ("Opex (USD/yr)", "ops_budget_usd_per_year"),
+        ("Maintenance budget p.a.", "ops_budget_usd_per_year"),
+        ("Run budget pa", "ops_budget_usd_per_year"),
+        ("Requests / day", "daily_calls"),
+        ("Volume per day", "daily_calls"),
+        ("Daily Calls (#)", "daily_calls"),
+        ("Calls per day", "daily_calls"),  # a synonym as written is never cut short
+        ("Expected Value / yr", "expected_annual_value_usd"),
+        ("Build budget USD", "build_cost_usd"),
+        ("# of ML engineers", "ml_fte"),
+        ("Latency SLA ms", "latency_target_ms"),
+    ],
+)
+def test_headers_with_a_unit_match_their_column(header, column):
+    assert match_header(header) == column
+
+
+@pytest.mark.parametrize("header", ["Region", "Risk", "Year", "Per day", "Sponsor notes 2", "Vendor"])
+def test_unrelated_headers_match_nothing_and_suggest_nothing(header):
+    assert match_header(header) == ""
+    assert suggest_column(header) == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("Ops Bugdet", "ops_budget_usd_per_year"), ("Exp. annual value", "expected_annual_value_usd"),
+     ("Daily Reqs", "daily_calls"), ("Trainng examples", "training_examples"), ("Projct", "project")],
+)
+def test_a_header_that_looks_like_ours_is_suggested(header, column):
+    assert match_header(header) == ""
+    assert suggest_column(header) == column
+    # A column already read from another header is not offered twice.
+    assert suggest_column(header, {column}) != column
+
+
+def test_likely_columns_offers_each_column_once():
+    assert likely_columns(["Ops Bugdet", "Ops Budgt", "Region"]) == [("Ops Bugdet", "ops_budget_usd_per_year")]
+    assert likely_columns(["Ops Bugdet"], {"ops_budget_usd_per_year"}) == []
+
+
+def test_the_ops_budget_header_of_a_real_export_is_read():
+    from core.loader import load_roadmap
+
+    text = "Project,Approach,Ops Budget / Year\nClaims model,fine-tune,\"$150,000\"\n"
+    roadmap = load_roadmap(text.encode())
+    assert roadmap.report.mapping["Ops Budget / Year"] == "ops_budget_usd_per_year"
+    assert roadmap.report.unrecognized == []
+    assert roadmap.projects["ops_budget_usd_per_year"].iloc[0] == 150_000

@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 
 from core import limits
 from core.loader.detect import RoadmapError
-from core.vocab import normalize_header, vocab
+from core.vocab import match_header, vocab
 
 HEADER_SCAN_ROWS = 30
 
@@ -139,11 +139,10 @@ def _field_count(text: str, delim: str) -> int:
 
 def _header_map(headers: list[str], overrides: dict[str, str]) -> dict[int, str]:
     """Column position -> canonical name; the first header that claims a column wins."""
-    index = vocab().header_index
     out: dict[int, str] = {}
     taken: set[str] = set()
     for pos, h in enumerate(headers):
-        target = overrides[h] if h in overrides else index.get(normalize_header(h), "")
+        target = overrides[h] if h in overrides else match_header(h)
         if target and target in vocab().columns and target not in taken:
             out[pos] = target
             taken.add(target)
