@@ -26,7 +26,8 @@ DEFAULT_SAMPLE = "bank.csv"
 VERDICT_BADGE = {"kill": "red", "prove": "orange", "keep": "blue", "ok": "gray", "out_of_scope": "violet"}
 # Page links carry no icons: Material icon names ("content_cut") are announced by screen readers.
 PAGES = (("app.py", "Home"), ("pages/1_Portfolio.py", "Portfolio"), ("pages/2_Project_review.py", "Project review"),
-         ("pages/3_Kill_list.py", "Kill list"), ("pages/4_Assumptions.py", "Assumptions"))
+         ("pages/3_Kill_list.py", "Kill list"), ("pages/4_Assumptions.py", "Assumptions"),
+         ("pages/5_Decisions.py", "Decisions"), ("pages/6_Compare.py", "Compare"))
 usd = money
 log = logging.getLogger("airr")
 log.addFilter(CleanLogRecords())
@@ -554,6 +555,16 @@ def record_decision(project_id: str, project: str, decision: str, note: str, rev
 def decision_history(project_id: str | None = None) -> pd.DataFrame:
     """The portfolio's history, oldest first (raises StoreError)."""
     return store().history(portfolio_of_screen(), project_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def scored_review(review_id: str, url: str) -> pd.DataFrame | None:
+    """A saved review's roadmap scored with its own mapping and assumptions (None when it cannot be read)."""
+    review = _store(url).review(review_id)
+    if review is None or review.data is None:
+        return None
+    overrides = tuple(sorted(review.overrides.items()))
+    return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides)[1]
 
 
 def current_decisions() -> tuple[tuple, str | None]:

@@ -81,6 +81,9 @@ def run(argv: list[str]) -> int:
     if args.command == "decisions":
         _write(review_cli.decisions(args, UsageError), None)
         return EXIT_OK
+    if args.command == "compare":
+        _write(review_cli.compare(args, UsageError), None)
+        return EXIT_OK
     fmt = _format(args)
     if fmt == "xlsx" and not args.out:
         raise UsageError("xlsx output is binary: give a file with --out")

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from core import export
 from core.minutes import DECISIONS
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from core.store import Review, Store
 
 HISTORY_FORMATS = ("csv", "json", "md")
+COMPARE_FORMATS = ("text", "csv", "json")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +39,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                        description="Write the full decision history (oldest first), optionally of one portfolio.")
     p.add_argument("--portfolio", help="only this portfolio")
     p.add_argument("--format", choices=HISTORY_FORMATS, default="csv")
+    p.add_argument("--db", help=db_help)
+    p = sub.add_parser("compare", help="compare two reviews of one portfolio (zombies marked)",
+                       description="New and removed projects, verdict changes, the change in kill-list savings and "
+                                   "zombies: projects killed earlier that come back as custom models.")
+    p.add_argument("old", help="the earlier roadmap file, or a review id from the store")
+    p.add_argument("new", help="the later roadmap file, or a review id from the store")
+    p.add_argument("--format", choices=COMPARE_FORMATS, default="text")
+    p.add_argument("--portfolio", help="portfolio whose decisions say what was killed (default: the later one's)")
     p.add_argument("--db", help=db_help)
 
 
@@ -102,3 +113,64 @@ def decisions(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     if args.format == "md":
         return export.to_markdown(table)
     return export.to_csv(table)
+
+
+def compare(args: argparse.Namespace, usage_error: type[Exception]) -> str:
+    import json
+
+    from core import compare as comparing
+    from core.store import StoreError, database_url
+
+    url = args.db or database_url()
+    # Files alone need no database: the store is opened when an argument is not a file, when --db is given,
+    # or when the app's store already exists (its decisions then say what was killed).
+    wants_store = args.db or not (Path(args.old).is_file() and Path(args.new).is_file()) or _store_exists(url)
+    store = open_store(url, usage_error) if wants_store else None
+    try:
+        before, _ = _side(args.old, store, usage_error)
+        after, portfolio = _side(args.new, store, usage_error)
+        decisions = store.current(args.portfolio or portfolio) if store is not None else None
+    except StoreError as exc:
+        raise usage_error(str(exc).rstrip(".")) from None
+    result = comparing.compare(before, after, decisions)
+    print(f"{len(result.zombies)} zombies, {len(result.of('new'))} new, {len(result.of('removed'))} removed, "
+          f"{len(result.of('verdict'))} verdict changes.", file=sys.stderr)
+    if args.format == "text":
+        return comparing.describe(result)
+    if args.format == "json":
+        return json.dumps({"kill_list_savings_before_usd": round(result.savings_before),
+                           "kill_list_savings_after_usd": round(result.savings_after),
+                           "kill_list_savings_change_usd": round(result.savings_change),
+                           "killed_by": result.killed_by,
+                           "changes": json.loads(result.changes.to_json(orient="records"))},
+                          indent=2, ensure_ascii=False) + "\n"
+    table = result.changes.copy()
+    summary = {c: "" for c in table.columns} | {"change": "kill_list_savings"}
+    table.insert(len(table.columns), "savings_before_usd", "")
+    table.insert(len(table.columns), "savings_after_usd", "")
+    summary |= {"savings_before_usd": round(result.savings_before), "savings_after_usd": round(result.savings_after)}
+    return export.to_csv(pd.concat([pd.DataFrame([summary]), table], ignore_index=True).astype(object))
+
+
+def _store_exists(url: str) -> bool:
+    if not url.startswith("sqlite:///") or "?" in url:
+        return True
+    return Path(url.removeprefix("sqlite:///")).exists()
+
+
+def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[pd.DataFrame, str]:
+    """A scored portfolio and its portfolio name, from a roadmap file or a saved review."""
+    from core import config, portfolio
+    from core.loader import load_roadmap
+    from core.store import portfolio_name
+
+    path = Path(arg)
+    if path.is_file():
+        roadmap = load_roadmap(path)
+        return portfolio.score(roadmap.projects, config.defaults()), portfolio_name(path.name)
+    review = store.review(arg) if store is not None else None
+    if review is None or review.data is None:
+        raise usage_error(f"'{arg}' is neither a roadmap file nor a review id in the store")
+    roadmap = load_roadmap(review.data, name=review.file_name, mapping=review.mapping)
+    cfg = config.make(review.overrides) if review.overrides else config.defaults()
+    return portfolio.score(roadmap.projects, cfg), review.portfolio

@@ -192,3 +192,41 @@ def test_decisions_carry_over_to_the_same_portfolio_in_another_format(db):
     table = next(df.value for df in at.dataframe if "decision" in df.value.columns)
     assert "Kill" in set(table["decision"]) and "Sam" in set(table["decision_reviewer"])
     assert usd(0) == "$0"  # formatting helper still shared
+
+
+def test_compare_page_shows_the_zombie_with_its_earlier_decision(db):
+    at = _home()
+    at.selectbox(key="sample_pick").select("acme_2026_Q3.csv").run()
+    at.query_params["project"] = "ACM-002"
+    at.switch_page(REVIEW).run()
+    at.text_input(key="decision_reviewer").input("Dana")
+    at.text_area(key="decision_note").input("Use the FM API with retrieval")
+    at.button(key="decision_submit").click().run()
+    at.switch_page("app.py").run()
+    at.selectbox(key="sample_pick").select("acme_2026_Q4.csv").run()
+    at.button(key="join_portfolio").click().run()
+    at.switch_page("pages/6_Compare.py").run()
+    assert not at.exception
+    assert _metric(at, "Zombies") == "1"  # decisions were recorded, so only the decided kill counts
+    zombie = _shown(at.error[0].value)
+    assert "Support reply drafter (EU) (ACM-014) is back under a closely matching name" in zombie
+    assert any("kill by Dana" in _shown(m.value) for m in at.markdown)
+    assert any("Use the FM API with retrieval" in t.value for t in at.text)
+
+
+def test_decisions_page_filters_the_history(db):
+    ids = _by_verdict()
+    at = _home(project=ids["kill"])
+    at.switch_page(REVIEW).run()
+    for reviewer, pid in (("Dana", ids["kill"]), ("Sam", ids["prove"])):
+        at.selectbox(key="review_project").select(pid).run()
+        at.text_input(key="decision_reviewer").input(reviewer)
+        at.button(key="decision_submit").click().run()
+    at.switch_page("pages/5_Decisions.py").run()
+    assert not at.exception
+    assert _metric(at, "Entries") == "2"
+    at.multiselect(key="decisions_reviewer").select("Sam").run()
+    assert _metric(at, "Entries") == "1"
+    table = at.dataframe[0].value
+    assert list(table["reviewer"]) == ["Sam"]
+    assert at.get("download_button")

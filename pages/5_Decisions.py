@@ -1,0 +1,71 @@
+"""Decisions: the portfolio's full decision history, filtered, and downloadable as meeting minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from core import labels, minutes
+from core.minutes import DECISIONS
+
+ui.setup("Decisions")
+ss = st.session_state
+st.title("Decisions")
+
+portfolio = ui.portfolio_of_screen()
+try:
+    names = ui.store().portfolios() if ui.store_in_use() else []
+    everything = st.toggle("Every portfolio", key="decisions_all", help="Off: only the portfolio on screen.")
+    history = ui.store().history(None if everything else portfolio) if ui.store_in_use() else None
+except ui.StoreError as exc:
+    st.warning(ui.safe(f"The decision history cannot be shown right now: {exc}"))
+    st.stop()
+st.caption(ui.safe(f"Portfolio on screen: {portfolio}") + (f" · {len(names):,} portfolios in the store" if names else ""))
+if history is None or history.empty:
+    st.info("No decision has been recorded yet. Record one on a project's review page.")
+    st.stop()
+
+p = ui.current()
+teams = {} if p.scored is None else dict(zip(p.scored["project_id"], p.scored["team"].fillna(""), strict=True))
+history = minutes.with_teams(history, teams)
+
+f1, f2, f3, f4 = st.columns(4)
+reviewers = f1.multiselect("Reviewer", sorted(set(history["reviewer"])), key="decisions_reviewer",
+                           placeholder="Every reviewer")
+chosen = f2.multiselect("Decision", list(DECISIONS), key="decisions_decision", placeholder="Every decision",
+                        format_func=lambda d: labels.label("decisions", d))
+team_pick = f3.multiselect("Team", sorted({t for t in history["team"] if t}), key="decisions_team",
+                           placeholder="Every team")
+days = history["recorded_at"].str[:10]
+first, last = date.fromisoformat(days.min()), date.fromisoformat(days.max())
+span = f4.date_input("Recorded between", value=(first, last), key="decisions_dates")
+start, end = (span[0], span[-1]) if isinstance(span, tuple) and span else (None, None)
+shown = minutes.filter_history(history, reviewers, chosen, team_pick, start, end)
+
+today = date.today()
+passed = shown["revisit"].map(lambda d: bool(d) and date.fromisoformat(d) < today)
+m = st.columns(3)
+m[0].metric("Entries", f"{len(shown):,}", help=f"{len(history):,} in the full history")
+m[1].metric("Projects", f"{shown['project_id'].nunique():,}")
+m[2].metric("Revisit dates passed", f"{int(passed.sum()):,}",
+            help="Entries whose revisit date has gone by: look at these projects again.")
+
+table = shown.iloc[::-1].copy()
+table["decision"] = labels.column(table["decision"], "decisions")
+table["revisit"] = [f"{d} (passed)" if p else d for d, p in zip(table["revisit"], passed.iloc[::-1], strict=True)]
+st.dataframe(table.replace("", ui.BLANK)[minutes.MINUTES_COLUMNS], hide_index=True, width="stretch",
+             key="decisions_table",
+             column_config={"recorded_at": "Recorded (UTC)", "portfolio": "Portfolio", "project_id": "Id",
+                            "project": "Project", "team": "Team", "decision": "Decision", "reviewer": "Reviewer",
+                            "revisit": "Revisit on", "note": "Note", "review_id": "Review"})
+
+st.subheader("Meeting minutes")
+stem = f"decisions_{today.isoformat()}"
+d1, d2 = st.columns(2)
+# Built from the filtered entries, oldest first; CSV neutralises formulas, Markdown escapes markup.
+d1.download_button("Minutes (CSV)", minutes.minutes_csv(shown).encode("utf-8"), file_name=f"{stem}.csv",
+                   mime="text/csv", key="minutes_csv", on_click="ignore")
+d2.download_button("Minutes (Markdown)", minutes.minutes_markdown(shown, today).encode("utf-8"),
+                   file_name=f"{stem}.md", mime="text/markdown", key="minutes_md", on_click="ignore")
