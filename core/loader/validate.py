@@ -14,8 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core import limits
+from core.loader.detect import quote
 from core.parsing import parse_approach, parse_bool, parse_enum, parse_number
-from core.vocab import vocab
+from core.vocab import normalize_header, vocab
 
 REJECT_COLUMNS = ["row", "column", "value", "reason"]
 RESERVED_COLUMNS = {"row", "task_source"}  # written next to the canonical columns (by the loader, by the engine)
@@ -74,6 +75,8 @@ def build(
         cols[canon] = col.str.strip() if v.columns[canon].type in ("text", "approach") else col
     extras: dict[str, pd.Series] = {}
     unrecognized = []
+    notices: list[str] = []
+    claimed = {canon: headers[pos] for pos, canon in colmap.items()}
     for pos, h in enumerate(headers):
         if pos in colmap:
             continue
@@ -81,6 +84,22 @@ def build(
         if not h and not col.str.strip().astype(bool).any():
             continue  # padding from ragged rows, nothing in it
         label = h or f"column {pos + 1}"
+        if label in extras:
+            # The same header twice: both columns are kept, the later one under a numbered name.
+            k = 2
+            while f"{label} ({k})" in extras:
+                k += 1
+            notices.append(f"The header '{quote(label)}' appears more than once; the later column is kept as "
+                           f"'{quote(label)} ({k})'.")
+            label = f"{label} ({k})"
+        twin = v.header_index.get(normalize_header(h)) if h else None
+        if twin in claimed and normalize_header(claimed[twin]) == normalize_header(h):
+            notices.append(f"The header '{quote(h)}' appears twice: the first column is read as {twin}, the "
+                           "second is kept as an unrecognized column.")
+        elif twin in claimed:
+            notices.append(f"The columns '{quote(claimed[twin])}' and '{quote(h)}' both read as {twin}: the first is "
+                           f"used and '{quote(h)}' is kept as an unrecognized column; change the mapping on the Home "
+                           "page to use the other.")
         unrecognized.append(label)
         extras[label] = col.str.strip()
     mapping = {headers[pos]: canon for pos, canon in colmap.items()}
@@ -159,7 +178,7 @@ def build(
     report = LoadReport(
         source=source_name, mapping=mapping, unrecognized=unrecognized, header_row=header_pos + 1,
         rows_read=n, rejected=rejected, warnings=warnings, duplicates=duplicates,
-        encoding=encoding, delimiter=delim, sheet=sheet_title,
+        encoding=encoding, delimiter=delim, sheet=sheet_title, notices=notices,
     )
     return Roadmap(projects=projects, report=report)
 

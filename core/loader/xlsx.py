@@ -153,8 +153,9 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
     if parser.uncached:
         first = ", ".join(_ref(r, c) for r, c in parser.uncached[:5])
         more = f" and {len(parser.uncached) - 5:,} more" if len(parser.uncached) > 5 else ""
-        notices.append(f"{len(parser.uncached):,} cells hold a formula saved without its result ({first}{more}); "
-                       "they are read as blank, so open the file in Excel and save it again to keep them.")
+        n = len(parser.uncached)
+        notices.append(f"{n:,} cell{'s hold' if n > 1 else ' holds'} a formula saved without its result "
+                       f"({first}{more}), read as blank; open the file in Excel and save it again to keep the figures.")
     merged = getattr(parser, "merged_cells", None)
     if merged is not None and max_rows is None:
         notices += _merged_notice(merged)
@@ -181,8 +182,9 @@ def _merged_notice(merged) -> list[str]:
         return []
     shown = ", ".join(f"{_ref(r0, c0)}:{_ref(r1, c1)}" for r0, c0, r1, c1 in ranges[:5])
     more = f" and {len(ranges) - 5:,} more" if len(ranges) > 5 else ""
-    return [f"{len(ranges):,} ranges of merged cells ({shown}{more}) were unmerged: each cell now holds the "
-            "value of the range's first cell."]
+    n = len(ranges)
+    return [f"{n:,} range{'s' if n > 1 else ''} of merged cells ({shown}{more}) {'were' if n > 1 else 'was'} "
+            "unmerged: each cell now holds the value of the range's first cell."]
 
 
 def _fill_merged(rows, merged):
