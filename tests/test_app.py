@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -326,3 +328,29 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     assert "Horizon 5 years (default 3 years)" in notes["Changed assumptions"]
     header = [c.value for c in sheet[6]]
     assert header[:3] == ["assumption", "key", "value"]
+
+
+def test_table_downloads_are_ours_and_neutralized():
+    # The toolbar's own CSV download writes formulas as they are, so it is switched off (config.toml) and
+    # every table a user may take away has our buttons (ui.table_downloads), which neutralize.
+    import tomllib
+
+    import ui
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
+    assert settings["server"]["address"] == "localhost"
+    text = ("project,approach,team\n\"=HYPERLINK(\"\"http://evil\"\")\",fine-tune,@ops\nNotes only,,\n"
+            "+cmd,=SUM(A1),Ops\n")
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("evil.csv", text.encode(), "text/csv")).run()
+    assert not at.exception
+    assert {b.proto.label for b in at.get("download_button")} >= {"Rejected rows (CSV)", "Rejected rows (XLSX)"}
+    at.switch_page("pages/1_Portfolio.py").run()
+    assert {b.proto.label for b in at.get("download_button")} == {"Projects shown (CSV)", "Projects shown (XLSX)"}
+    rejected = load_roadmap(text.encode()).report.rejected
+    csv_text = ui._csv_bytes(rejected).decode()
+    assert "'=SUM(A1)" in csv_text
+    workbook = openpyxl.load_workbook(io.BytesIO(ui._xlsx_bytes(rejected, "Rejected rows")))
+    values = [c.value for row in workbook.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [v for v in values if v[:1] in "=+-@"]

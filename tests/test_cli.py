@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,90 @@ def test_real_process_writes_and_exits_by_strictness(tmp_path: Path):
     records = json.loads(out_path.read_text(encoding="utf-8"))
     assert records and list(records[0]) == SPEC_OUTPUT_COLUMNS
     assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------ outputs never overwrite inputs (issue 9)
+
+def test_out_naming_the_roadmap_is_refused_and_the_roadmap_kept(capsys, tmp_path):
+    roadmap = tmp_path / "roadmap.csv"
+    roadmap.write_bytes((SAMPLES / "bank.csv").read_bytes())
+    before = roadmap.read_bytes()
+    code, _, err = run(capsys, "score", str(roadmap), "--out", str(tmp_path / "." / "roadmap.csv"))
+    assert code == 2
+    assert "--out names the same file as the roadmap" in err
+    assert roadmap.read_bytes() == before
+
+
+def test_out_naming_the_config_or_a_link_to_an_input_is_refused(capsys, tmp_path):
+    cfg = tmp_path / "rules.yaml"
+    cfg.write_text("horizon_years: 5\n")
+    code, _, err = run(capsys, "score", str(SAMPLES / "bank.csv"), "--config", str(cfg), "--rejects", str(cfg))
+    assert code == 2 and "--rejects names the same file as the config file" in err
+    assert cfg.read_text() == "horizon_years: 5\n"
+    link = tmp_path / "link.csv"
+    link.symlink_to(SAMPLES / "bank.csv")
+    code, _, err = run(capsys, "score", str(SAMPLES / "bank.csv"), "--out", str(link))
+    assert code == 2 and "same file as the roadmap" in err
+
+
+def test_out_and_rejects_naming_one_file_are_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "score", MESSY, "--out", str(tmp_path / "x.csv"), "--rejects", str(tmp_path / "x.csv"))
+    assert code == 2 and "--out names the same file as --rejects" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_outputs_are_written_whole_through_a_rename(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n")
+    out.chmod(0o640)
+    replaced = []
+    real_replace = cli.os.replace
+    monkeypatch.setattr(cli.os, "replace", lambda a, b: (replaced.append((a, b)), real_replace(a, b)))
+    code, _, _ = run(capsys, "score", MESSY, "--out", str(out))
+    assert code == 0
+    assert [Path(b) for _, b in replaced] == [out]
+    assert len(_rows(out.read_text(encoding="utf-8"))) == 12
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left behind
+    assert out.stat().st_mode & 0o777 == 0o640  # the old file's permissions, not the temporary file's 0600
+    fresh = tmp_path / "fresh.csv"
+    run(capsys, "score", MESSY, "--out", str(fresh))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_failed_write_leaves_the_previous_output_as_it_was(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "out.csv"
+    out.write_text("previous\n")
+    monkeypatch.setattr(cli.os, "replace", lambda a, b: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    code, _, err = run(capsys, "score", MESSY, "--out", str(out))
+    assert code == 2 and "No space left on device" in err
+    assert out.read_text() == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_stderr_carries_no_terminal_escape_codes(capsys, tmp_path):
+    roadmap = tmp_path / "evil.csv"
+    # Enough ordinary rows that the few control characters do not make the file look binary.
+    filler = [row_cells(project=f"Filler {i}", team="Operations") for i in range(40)]
+    roadmap.write_text(csv_text([row_cells(project="\x1b]0;pwned\x07Title"), row_cells(approach="\x1b[2J\x1b[31mx"),
+                                 *filler]))
+    code, _, err = run(capsys, "score", str(roadmap), "--out", str(tmp_path / "out.csv"))
+    assert code == 0
+    assert "rejected: row 3, approach '[2J[31mx'" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_huge_figures_do_not_fail_any_format(capsys, tmp_path):
+    roadmap = tmp_path / "big.csv"
+    roadmap.write_text(csv_text([row_cells(daily_calls="1e15", tokens_in_per_call="1e15", tokens_out_per_call="1e15",
+                                           build_cost_usd="1e19")]))
+    for suffix in ("csv", "json", "xlsx", "md"):
+        code, _, err = run(capsys, "score", str(roadmap), "--out", str(tmp_path / f"out.{suffix}"))
+        assert code == 0, err
+    assert "build_cost_usd '1e19'" in err
+    row = _rows((tmp_path / "out.csv").read_text(encoding="utf-8"))[0]
+    assert float(row["tco_api_rag_usd"]) > 9.2e18  # past int64, written as the figure it is
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("tco_api_rag_usd") + 1).value > 9.2e18

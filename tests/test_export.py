@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import openpyxl
@@ -194,3 +195,24 @@ def test_markdown_blank_for_unknown():
 def test_an_empty_header_is_left_empty_while_a_formula_header_is_neutralized():
     frame = pd.DataFrame({"": ["a"], "=cmd": ["b"], "plain": ["c"]})
     assert list(export.neutralize(frame).columns) == ["", "'=cmd", "plain"]
+
+
+def test_markdown_export_shows_html_links_and_images_as_text():
+    table = pd.DataFrame({"project": ["<script>alert(1)</script>", "[x](javascript:alert(1))",
+                                      "![p](https://evil.example/p.png)", "<img src=x onerror=alert(1)>",
+                                      "mail boss@evil.example or www.evil.example"]})
+    body = "\n".join(export.to_markdown(table).splitlines()[2:])
+    # Every character that would start HTML, a link or an image is escaped.
+    assert not re.search(r"(?<!\\)[<>\[\]()!]", body)
+    assert "\\<script\\>" in body and "\\!\\[p\\]" in body
+    # Bare addresses cannot become links on a renderer that auto-links (a word joiner follows "@" and "www.").
+    assert "@\u2060evil" in body and "www\\.\u2060evil" in body
+
+
+def test_whole_dollar_columns_never_overflow():
+    frame = pd.DataFrame({"v": [1.4, np.nan, 1e19, -2.6e30, np.inf]})
+    out = export._whole(frame["v"].to_numpy())
+    assert out.iloc[0] == 1 and pd.isna(out.iloc[1]) and pd.isna(out.iloc[4])
+    assert out.iloc[2] == 1e19 and out.iloc[3] == -2.6e30
+    small = export._whole(np.array([1.6, np.nan]))
+    assert str(small.dtype) == "Int64" and small.iloc[0] == 2

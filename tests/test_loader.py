@@ -540,3 +540,83 @@ def test_missing_path_and_folder_raise_one_sentence(tmp_path: Path):
 def test_load_one_helper_builds_a_fine_tune_named_p():
     p = load_one(training_examples="9,999")
     assert (p["project"], p["approach"], p["training_examples"]) == ("P", "fine_tune", 9_999)
+
+
+# ------------------------------------------------------------------ hostile and odd files (issue 9)
+
+def test_a_file_mixing_utf8_and_cp1252_lines_is_decoded_per_line_with_a_notice():
+    data = "project,approach,team\nZürich router,fine-tune,Ops\n".encode() + "München bot,API,Ops\n".encode("cp1252")
+    roadmap = load_roadmap(data)
+    assert list(roadmap.projects["project"]) == ["Zürich router", "München bot"]
+    assert roadmap.report.encoding == "utf-8 and cp1252"
+    (notice,) = roadmap.report.notices
+    assert "line 3 were read as Windows-1252" in notice or "line 3 " in notice
+
+
+def test_a_bom_file_with_cp1252_lines_is_not_silently_replaced():
+    data = b"\xef\xbb\xbf" + "project,approach\nZürich,API\n".encode() + "Café,API\n".encode("cp1252")
+    roadmap = load_roadmap(data)
+    assert list(roadmap.projects["project"]) == ["Zürich", "Café"]
+    assert "\ufffd" not in "".join(roadmap.projects["project"])
+    assert roadmap.report.notices
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_cjk_text_without_a_bom_is_read_not_called_binary(encoding):
+    text = "project,approach,team\n发票匹配,fine-tune,财务部\n客服摘要,API,客服部\n"
+    roadmap = load_roadmap(text.encode(encoding))
+    assert list(roadmap.projects["project"]) == ["发票匹配", "客服摘要"]
+    assert roadmap.report.encoding == encoding
+
+
+def _workbook(rows, extra=None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    if extra:
+        extra(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_merged_cells_give_every_row_the_value_with_a_notice():
+    data = _workbook([["project", "approach", "team"], ["A", "fine-tune", "Risk"], ["B", "fine-tune", None]],
+                     extra=lambda ws: ws.merge_cells("C2:C3"))
+    roadmap = load_roadmap(data, name="m.xlsx")
+    assert list(roadmap.projects["team"]) == ["Risk", "Risk"]
+    assert "C2:C3" in roadmap.report.notices[0]
+
+
+def test_formulas_saved_without_a_result_are_reported():
+    data = _workbook([["project", "approach", "build_cost_usd"], ["A", "fine-tune", "=1+1"], ["B", "API", 5]])
+    roadmap = load_roadmap(data, name="f.xlsx")
+    assert len(roadmap.projects) == 2 and pd.isna(roadmap.projects["build_cost_usd"].iloc[0])
+    assert "formula saved without its result (C2)" in roadmap.report.notices[0]
+
+
+def test_duplicate_headers_keep_every_column_and_say_so():
+    text = "project,approach,Zone,Zone,Budget,Build cost\nA,fine-tune,North,South,100k,200k\n"
+    roadmap = load_roadmap(text.encode())
+    row = roadmap.projects.iloc[0]
+    assert row["Zone"] == "North" and row["Zone (2)"] == "South"
+    assert row["build_cost_usd"] == 100_000 and row["Build cost"] == "200k"
+    notices = " ".join(roadmap.report.notices)
+    assert "'Zone' appears more than once" in notices
+    assert "'Budget' and 'Build cost' both read as build_cost_usd" in notices
+
+
+def test_a_workbook_with_no_sheets_gets_a_sentence():
+    data = _workbook([["project", "approach"], ["A", "API"]])
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                start, end = payload.index(b"<sheets>"), payload.index(b"</sheets>") + len(b"</sheets>")
+                payload = payload[:start] + b"<sheets/>" + payload[end:]
+            dst.writestr(info.filename, payload)
+    with pytest.raises(RoadmapError, match="The workbook has no sheets"):
+        load_roadmap(buf.getvalue(), name="z.xlsx")
