@@ -33,7 +33,7 @@ def _head_width(text: str, delim: str) -> int:
 
 def check_text(text: str, delim: str) -> None:
     """Refuse text with more rows, columns or cells than the limits allow, before any table is built."""
-    lines = max(text.count("\n"), text.count("\r")) + 1
+    lines = max(text.count("\n"), text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
     if lines > limits.MAX_ROWS.value:
         raise RoadmapError(limits.over(limits.MAX_ROWS, f"The file has {lines:,} lines"))
     width = _head_width(text, delim)
