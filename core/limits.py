@@ -45,7 +45,7 @@ MAX_XLSX_MEMBERS = Limit("AIRR_MAX_XLSX_MEMBERS", 2_000, "parts inside a workboo
 MAX_FIGURE = Limit("AIRR_MAX_FIGURE", 10**15, "as the largest figure in a cell",
                    "a thousand trillion dollars or calls: above any real plan, far below where sums overflow")
 MAX_YAML_BYTES = Limit("AIRR_MAX_YAML_BYTES", 262_144, "bytes in an assumptions file",
-                       "the shipped assumptions file written out is about 6 KB")
+                       "the shipped assumptions written out are about 12 KB")
 MAX_YAML_ALIASES = Limit("AIRR_MAX_YAML_ALIASES", 20, "aliases in an assumptions file",
                          "an assumptions file needs none; 20 aliases can stand for at most about 1,500 values, "
                          "while 81 made the 9-level bomb stand for 387 million")

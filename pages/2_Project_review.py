@@ -204,5 +204,8 @@ else:
         shown = shown.assign(decision=labels.column(shown["decision"], "decisions"))
         shown = shown.replace("", ui.BLANK).fillna(ui.BLANK).rename(columns=labels.field)
         st.dataframe(shown, hide_index=True, width="stretch", key="decision_history")
+        # The toolbar download is off (it does not neutralize formulas in notes); ours does.
+        ui.table_downloads(history.drop(columns=["portfolio"]).iloc[::-1], "decision_history",
+                           "download_decision_history", "Decision history")
     else:
         st.caption("No decision recorded for this project yet.")

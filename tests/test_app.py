@@ -181,6 +181,8 @@ def test_recording_a_decision_appends_to_the_history_and_the_kill_list():
     assert not at.exception
     history = _frame(at, "Reviewer")
     assert list(history["Decision"]) == ["Rescope"]
+    labels_shown = {b.proto.label for b in at.get("download_button")}
+    assert {"Decision history (CSV)", "Decision history (XLSX)"} <= labels_shown
     assert history["Project ID"].iloc[0] == project_id
     at.switch_page("pages/3_Kill_list.py").run()
     kill = _frame(at, "recommendation")
