@@ -72,7 +72,7 @@ st.markdown(
 )
 
 with st.container(border=True):
-    st.subheader("Load a roadmap")
+    st.header("Load a roadmap")
     c1, c2, c3 = st.columns([2, 1.2, 1])
     c1.file_uploader("Upload a roadmap (CSV or XLSX)", type=["csv", "xlsx", "txt", "tsv"], key="upload_roadmap",
                      on_change=_on_upload, help="Any common CSV dialect or an Excel workbook.")
@@ -136,7 +136,7 @@ if p.scored is not None:
     k1.page_link("pages/3_Kill_list.py", label="Open the Kill list to decide")
     k2.caption(f"Kill-list savings are over {h} years and forward-looking.")
 
-st.subheader("How the file was read")
+st.header("How the file was read")
 headers = list(p.report.mapping) + p.report.unrecognized if p.report else p.headers
 if p.report is not None:
     r = p.report

@@ -40,6 +40,8 @@ def _decades(lo: float, hi: float) -> list[float]:
     return [10.0 ** k for k in range(first, last + 1)]
 
 
+# Every data mark has a "spoken" calculated field as its description channel: Vega's ARIA description for the
+# mark, read by screen readers instead of every raw field name ("verdict_rank: 0; team: Wealth").
 def _with_words(data: pd.DataFrame) -> pd.DataFrame:
     return data.assign(**{_VERDICT_WORD: data["verdict"].map(labels.verdict)})
 
@@ -71,9 +73,12 @@ def verdicts_by_team(scored: pd.DataFrame) -> alt.Chart:
         x=alt.X("projects:Q", title="Projects", axis=alt.Axis(tickMinStep=1, labelAngle=0, **_COUNT_AXIS)),
         color=_verdict_color(),
         order=alt.Order("verdict_rank:Q"),
+        description=alt.Description("spoken:N"),
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"),
                  alt.Tooltip("projects:Q", title="Projects", format=",.0f")],
-    ).transform_calculate(verdict_rank=f"indexof({VERDICT_ORDER}, datum.verdict)")
+    ).transform_calculate(verdict_rank=f"indexof({VERDICT_ORDER}, datum.verdict)",
+                          spoken=f"datum.team + ', ' + datum.{_VERDICT_WORD} + ': ' + "
+                                 "format(datum.projects, ',.0f') + ' projects'")
 
 
 def savings_by_team(scored: pd.DataFrame) -> alt.Chart:
@@ -84,8 +89,11 @@ def savings_by_team(scored: pd.DataFrame) -> alt.Chart:
         y=alt.Y("team:N", sort="-x", title=None, axis=alt.Axis(labelLimit=180)),
         x=alt.X("sum(projected_savings_usd):Q", title="Projected savings", axis=alt.Axis(labelAngle=0, **_MONEY_AXIS)),
         color=_verdict_color(),
+        description=alt.Description("spoken:N"),
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"), tip],
-    ).transform_calculate(**calc)
+    ).transform_calculate(**calc).transform_calculate(
+        spoken=f"datum.team + ', ' + datum.{_VERDICT_WORD} + ': ' + datum.projected_savings_usd_text + "
+               "' projected savings'")
 
 
 def trap_map(scored: pd.DataFrame) -> alt.Chart:
@@ -105,7 +113,10 @@ def trap_map(scored: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip("team:N", title="Team"),
                  alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"), alt.Tooltip("build_trap_score:Q", title="Score"),
                  tip, alt.Tooltip("flags:N", title="Risks flagged")],
-    ).transform_calculate(**calc)
+        description=alt.Description("spoken:N"),
+    ).transform_calculate(**calc).transform_calculate(
+        spoken=f"datum.project + ': ' + datum.{_VERDICT_WORD} + ', build-trap score ' + "
+               "format(datum.build_trap_score, '.0f') + ', ' + datum.projected_savings_usd_text + ' projected savings'")
 
 
 def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
@@ -126,8 +137,13 @@ def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("project:N", title="Project"), alt.Tooltip(f"{_VERDICT_WORD}:N", title="Verdict"),
                  alt.Tooltip("daily_calls:Q", title="Calls/day", format=",.0f"),
                  alt.Tooltip("break_even_daily_calls:Q", title="Break-even calls/day", format=",.0f")],
-    )
-    line = alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})).mark_line(strokeDash=[6, 4], color="#888").encode(
+        description=alt.Description("spoken:N"),
+    ).transform_calculate(
+        spoken=f"datum.project + ': ' + datum.{_VERDICT_WORD} + ', ' + format(datum.daily_calls, ',.0f') + "
+               "' calls a day expected, break-even at ' + format(datum.break_even_daily_calls, ',.0f')")
+    # The diagonal is a guide, not data: hidden from screen readers.
+    line = alt.Chart(pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})).mark_line(
+        strokeDash=[6, 4], color="#888", aria=False).encode(
         x="x:Q", y="y:Q")
     return alt.layer(line, points, title="Daily volume against break-even")
 
@@ -145,7 +161,9 @@ def cumulative_costs(yearly: pd.DataFrame) -> alt.Chart:
         strokeDash=alt.StrokeDash("path:N", scale=alt.Scale(domain=list(PATH_COLORS), range=[[1, 0], [6, 3]]),
                                   legend=None),
         tooltip=[alt.Tooltip("path:N", title="Path"), alt.Tooltip("year:O", title="Year"), tip],
-    ).transform_calculate(**calc)
+        description=alt.Description("spoken:N"),
+    ).transform_calculate(**calc).transform_calculate(
+        spoken="datum.path + ', end of year ' + datum.year + ': ' + datum.usd_text")
 
 
 def tornado(sens: pd.DataFrame) -> alt.Chart:
@@ -174,11 +192,13 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
                         title="Assumption at its", legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("assumption:N", title="Assumption"), alt.Tooltip("end:N", title="Value"),
                  alt.Tooltip("total_text:N", title="Kill-list savings"), alt.Tooltip("delta_text:N", title="Change")],
-    )
+        description=alt.Description("spoken:N"),
+    ).transform_calculate(spoken="datum.assumption + ' at its ' + datum.end + ', kill-list savings ' + datum.total_text")
     # The label sits beyond the bar's far end: left of a bar that lowers the savings, right of one that raises them.
-    below = alt.Chart(data[data["delta"] < 0]).mark_text(align="right", dx=-4, fontSize=11).encode(
+    # The end labels repeat what each bar's description says, so they are hidden from screen readers.
+    below = alt.Chart(data[data["delta"] < 0]).mark_text(align="right", dx=-4, fontSize=11, aria=False).encode(
         y=y, x="total:Q", text="end:N")
-    above = alt.Chart(data[data["delta"] >= 0]).mark_text(align="left", dx=4, fontSize=11).encode(
+    above = alt.Chart(data[data["delta"] >= 0]).mark_text(align="left", dx=4, fontSize=11, aria=False).encode(
         y=y, x="total:Q", text="end:N")
-    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#888").encode(x="base:Q")
+    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#888", aria=False).encode(x="base:Q")
     return alt.layer(bars, below, above, rule, title="Sensitivity of kill-list savings")

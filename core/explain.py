@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.judge import reasons
-from core.numbers import money
+from core.numbers import money, percent
 from core.task import matched_words, specs
 
 
@@ -102,19 +102,19 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
           "fm_coverage": _num(row["fm_coverage"])},
          f"Cut the build below {a.treadmill_months:g} months; and only if stock models do not already cover the domain.")
     flag("maintenance",
-         f"Fires when the yearly ops budget is unknown or below {a.maintenance_budget_ratio:.0%} of the projected "
+         f"Fires when the yearly ops budget is unknown or below {percent(a.maintenance_budget_ratio)} of the projected "
          f"upkeep ({usd(row['custom_maintenance_usd_per_year'])} a year).",
          {"ops_budget_usd_per_year": usd(row["ops_budget_usd_per_year"]),
           "projected upkeep": usd(row["custom_maintenance_usd_per_year"]) + " a year"},
          f"Budget at least {usd(a.maintenance_budget_ratio * row['custom_maintenance_usd_per_year'])} a year for upkeep.")
     flag("talent",
          f"Fires when the build's ML people cost reaches {usd(a.talent_cost_usd)}, or all ML people over {h} years "
-         f"cost more than {a.talent_value_ratio:.0%} of the value expected over {h} years.",
+         f"cost more than {percent(a.talent_value_ratio)} of the value expected over {h} years.",
          {"build ML people cost": usd(row["build_ml_people_usd"]),
           "all ML people cost": usd(row["ml_people_cost_usd"]) + f" over {h} years",
           "expected_annual_value_usd": usd(row["expected_annual_value_usd"])},
          f"Keep the build team under {usd(a.talent_cost_usd)} and all ML people under "
-         f"{a.talent_value_ratio:.0%} of the value the project brings.")
+         f"{percent(a.talent_value_ratio)} of the value the project brings.")
 
     def just(name: str, rule: str, inputs: dict[str, str], change: str, refuted: str = "") -> None:
         status = "proven" if row[f"proven_{name}"] else "claimed" if row[f"claimed_{name}"] else "not claimed"

@@ -36,8 +36,10 @@ def changes(overrides: dict[str, Any]) -> list[Change]:
     out = []
     for key, prm in params.items():
         if key in overrides and overrides[key] != prm.value:
-            out.append(Change(key, prm.label, in_unit(overrides[key], prm.unit), in_unit(prm.value, prm.unit),
-                              prm.source))
+            def shown(v: Any, prm: config.Param = prm) -> str:
+                return labels.label("choices", v) if prm.choices else in_unit(v, prm.unit)
+
+            out.append(Change(key, prm.label, shown(overrides[key]), shown(prm.value), prm.source))
     return out
 
 

@@ -42,7 +42,7 @@ h = int(cfg.horizon_years)
 
 verdict = row["verdict"]
 # Everything that came from the roadmap file goes through ui.safe(): shown as typed, never as Markdown.
-st.subheader(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict))
+st.header(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict))
 meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
 if not pd.isna(row["status"]):
     meta.append(labels.label("status", row["status"]))

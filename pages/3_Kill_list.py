@@ -98,7 +98,7 @@ def _on_click(kind: str) -> partial:
     return partial(ui.download_for, kind, *p.inputs, decisions, scenario_name)
 
 
-st.subheader("Download")
+st.header("Download")
 scenario_name = ui.scenario_name()
 overrides = dict(p.inputs[3])
 stem = scenario.file_stem(p.name, "kill_list", overrides, scenario_name or None)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts, config, portfolio, scenario
+from core import charts, config, labels, portfolio, scenario
 from core.numbers import in_unit
 
 ui.setup("Assumptions")
@@ -135,7 +135,7 @@ t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file
 t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
 t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
 
-st.subheader("Scenarios")
+st.header("Scenarios")
 st.caption("Change assumptions below, save them under a name, and compare any saved scenario with the baseline "
            "(the defaults). Saved scenarios last for this browser session.")
 s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -163,7 +163,8 @@ for group, items in groupby(params.values(), key=lambda p: p.group):
             # The YAML key goes in the help, where someone editing a file can find it, not in the page text.
             yaml_key = f"In an assumptions YAML file: {prm.key}."
             if prm.choices:
-                c1.selectbox(label, prm.choices, key=wkey, on_change=_on_edit, args=(prm.key,), help=yaml_key)
+                c1.selectbox(label, prm.choices, key=wkey, on_change=_on_edit, args=(prm.key,), help=yaml_key,
+                             format_func=lambda c: labels.label("choices", c))
             elif prm.integer:
                 c1.number_input(label, min_value=int(prm.min), max_value=int(prm.max), step=1, key=wkey,
                                 on_change=_on_edit, args=(prm.key,), help=yaml_key)
@@ -174,12 +175,13 @@ for group, items in groupby(params.values(), key=lambda p: p.group):
                 step = 0.05 if prm.max <= 2 else None
                 c1.number_input(label, min_value=float(prm.min), max_value=float(prm.max), step=step, key=wkey,
                                 on_change=_on_edit, args=(prm.key,), format="%g", help=yaml_key)
-            rng = f"Default {in_unit(prm.value, prm.unit)}"
+            default = labels.label("choices", prm.value) if prm.choices else in_unit(prm.value, prm.unit)
+            rng = f"Default: {default}"
             if prm.low is not None:
                 rng += f"; sensitivity range {in_unit(prm.low, prm.unit)} to {in_unit(prm.high, prm.unit)}"
             c2.caption(f"{rng}. Source: {prm.source}")
 
-st.subheader("Sensitivity")
+st.header("Sensitivity")
 p = ui.current()
 if p.scored is None:
     st.info("Load a roadmap on the Home page to see how sensitive the savings are.")

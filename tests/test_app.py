@@ -204,7 +204,7 @@ def test_roadmap_text_is_shown_as_typed_never_as_markdown():
     at.file_uploader(key="upload_roadmap").set_value(("evil.csv", text.encode(), "text/csv")).run()
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
-    heading = at.subheader[0].value
+    heading = at.header[0].value
     # Escaped, and a word joiner after "://" so Streamlit's auto-linker does not make a link of it either.
     assert "\\[click\\]\\(http\\://\u2060evil\\.example\\)" in heading
     assert "](http" not in heading

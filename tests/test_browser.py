@@ -1,11 +1,18 @@
-"""One real-browser run: a `streamlit run` server driven by headless Chromium through
-upload -> kill list -> CSV download -> project review of the top item."""
+"""The browser tier: one `streamlit run` server and one headless Chromium for every test.
+
+- the main flow: upload -> kill list -> CSV download -> project review of the top item;
+- tests that look: every page screenshotted at 1920, 1280 and 390 px (kept in AIRR_SHOTS_DIR when set),
+  with no sideways page overflow, no cut-off Kill list sentences, no None/nan/raw codes/icon names/Markdown
+  in what a reader sees or a screen reader announces, and an axe-core check (light and dark) with no
+  serious or critical violation; the meeting brief at phone width and at A4 and Letter print widths.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -77,48 +84,199 @@ def server(tmp_path_factory):
             print(log_path.read_text())
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the whole module: launching it costs more than most page checks."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 def _settled(page) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
-def test_upload_kill_list_download_and_review(server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_upload_kill_list_download_and_review(server, browser, tmp_path):
     expected = portfolio.kill_list(portfolio.score(load_roadmap(UPLOAD).projects, config.defaults()))
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
-            page.goto(server)
-            page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
-            _settled(page)
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(server)
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
 
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(UPLOAD))
-            page.get_by_text("hospital_network.csv").first.wait_for(timeout=60_000)
-            page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
-            _settled(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(UPLOAD))
+        page.get_by_text("hospital_network.csv").first.wait_for(timeout=60_000)
+        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
+        _settled(page)
 
-            page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
-            page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
-            _settled(page)
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
+        page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
+        _settled(page)
 
-            with page.expect_download(timeout=60_000) as info:
-                page.get_by_role("button", name="Kill list (CSV)").click()
-            target = tmp_path / "kill_list.csv"
-            info.value.save_as(target)
-            rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-            assert [r["project_id"] for r in rows] == list(expected["project_id"])
-            assert {r["verdict"] for r in rows} <= {"kill", "prove"}
-            assert all(int(r["projected_savings_usd"]) == round(v)
-                       for r, v in zip(rows, expected["projected_savings_usd"], strict=True))
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Kill list (CSV)").click()
+        target = tmp_path / "kill_list.csv"
+        info.value.save_as(target)
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+        assert [r["project_id"] for r in rows] == list(expected["project_id"])
+        assert {r["verdict"] for r in rows} <= {"kill", "prove"}
+        assert all(int(r["projected_savings_usd"]) == round(v)
+                   for r, v in zip(rows, expected["projected_savings_usd"], strict=True))
 
-            top = expected.iloc[0]
-            page.get_by_role("link", name=f"Review #1: {top['project']}").first.click()
-            page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        top = expected.iloc[0]
+        page.get_by_role("link", name=f"Review #1: {top['project']}").first.click()
+        page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_role("heading", name=top["project"]).first.wait_for(timeout=60_000)
+        assert f"project={top['project_id']}" in page.url
+        assert "review=" in page.url  # the review travels with every link
+    finally:
+        context.close()
+
+
+# ---- tests that look -------------------------------------------------------------------------------------------
+
+PAGES = [("", "Home")] + [(p.stem.split("_", 1)[1], p.stem.split("_", 1)[1].replace("_", " "))
+                          for p in sorted((ROOT / "pages").glob("[0-9]*_*.py"))]
+# (width, colour scheme, run axe): every page at three widths in light, and at 1280 in dark.
+LOOKS = [(1920, "light", False), (1280, "light", True), (390, "light", True), (1280, "dark", True)]
+# What a reader must never see: blanks printed by pandas, machine values, Markdown or icon directives.
+FORBIDDEN = [
+    (re.compile(r"\b(None|nan|NaN|NaT)\b"), "a blank printed as None/nan/NaT"),
+    (re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b(?!\.\w)"), "a machine name or icon name (snake_case)"),
+    (re.compile(r":material/|:[a-z]+(?:-badge)?\[|\*\*"), "Markdown or an icon directive"),
+]
+# The text a reader sees on the page, leaving out what is not text: grids (canvas), charts, and Streamlit's own
+# Material icons (stIconMaterial, hidden from screen readers); file names are the user's own.
+_VISIBLE_TEXT = """() => {
+  const root = document.querySelector('[data-testid="stMain"]') || document.body;
+  const clone = root.cloneNode(true);
+  clone.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stIconMaterial"], style, script, svg, canvas,'
+    + ' [data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"], [data-testid="stFileUploaderFileName"]')
+    .forEach(e => e.remove());
+  return clone.textContent.replace(/\\s+/g, ' ');
+}"""
+# What assistive technology announces as names: link, button and tab texts, aria-labels and titles.
+_ANNOUNCED = """() => {
+  const out = [];
+  document.querySelectorAll('a, button, [role="tab"], [aria-label], [title]').forEach(e => {
+    const c = e.cloneNode(true);
+    c.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
+    out.push((e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || '') + ' ' + c.textContent);
+  });
+  return out;
+}"""
+_OVERFLOW = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {doc: document.documentElement.scrollWidth - window.innerWidth,
+          main: main ? main.scrollWidth - main.clientWidth : 0};
+}"""
+# Each Kill list card's text blocks: anything cut (scrolling or clipped) shows as scroll size > client size.
+_CUT_CARDS = """() => {
+  const panel = [...document.querySelectorAll('[role="tabpanel"]')].find(p => !p.hidden) || document;
+  const cut = [];
+  panel.querySelectorAll('[data-testid="stVerticalBlockBorderWrapper"] [data-testid="stMarkdownContainer"]')
+    .forEach(e => {
+      const s = getComputedStyle(e);
+      if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 || s.textOverflow === 'ellipsis')
+        cut.push(e.textContent.slice(0, 80));
+    });
+  return {cut, text: panel.textContent.replace(/\\s+/g, ' ')};
+}"""
+
+
+def _shots_dir(tmp_path_factory) -> Path:
+    wanted = os.environ.get("AIRR_SHOTS_DIR")
+    path = Path(wanted) if wanted else tmp_path_factory.mktemp("shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _screenshot(page, path: Path, width: int) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the viewport is stretched to the content."""
+    height = page.evaluate("Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], [data-testid=stAppViewContainer], body')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 1000})
+
+
+def _problems_in_text(text: str) -> list[str]:
+    found = []
+    for pattern, what in FORBIDDEN:
+        for m in pattern.finditer(text):
+            found.append(f"{what}: {text[max(0, m.start() - 40):m.end() + 40]!r}")
+    return found
+
+
+@pytest.mark.parametrize(("width", "scheme", "run_axe"), LOOKS, ids=[f"{w}-{s}" for w, s, _ in LOOKS])
+def test_every_page_reads_well(server, browser, tmp_path_factory, width, scheme, run_axe):
+    from axe_playwright_python.sync_playwright import Axe
+
+    shots = _shots_dir(tmp_path_factory)
+    expected = portfolio.kill_list(portfolio.score(load_roadmap(ROOT / "sample_portfolios" / "bank.csv").projects,
+                                                   config.defaults()))
+    problems: list[str] = []
+    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        for path, title in PAGES:
+            page.goto(f"{server}/{path}")
+            page.get_by_role("heading", name="AI Roadmap Review" if not path else title).first.wait_for(
+                timeout=60_000)
             _settled(page)
-            page.get_by_role("heading", name=top["project"]).first.wait_for(timeout=60_000)
-            assert f"project={top['project_id']}" in page.url
-            assert "review=" in page.url  # the review travels with every link
-        finally:
-            browser.close()
+            page.wait_for_timeout(1200)  # charts draw after the script has finished
+            where = f"{title} at {width} px ({scheme})"
+            _screenshot(page, shots / f"{path or 'Home'}_{width}_{scheme}.png", width)
+            over = page.evaluate(_OVERFLOW)
+            if over["doc"] > 1 or over["main"] > 1:
+                problems.append(f"{where}: the page scrolls sideways by {max(over.values())} px")
+            problems += [f"{where}: {p}" for p in _problems_in_text(page.evaluate(_VISIBLE_TEXT))]
+            for name in page.evaluate(_ANNOUNCED):
+                problems += [f"{where}, announced name: {p}" for p in _problems_in_text(name)]
+            if path == "Kill_list":
+                cards = page.evaluate(_CUT_CARDS)
+                problems += [f"{where}: cut-off card text {c!r}" for c in cards["cut"]]
+                for _, row in expected.head(50).iterrows():
+                    for sentence in (row["recommendation"], row["evidence_needed"]):
+                        if sentence and f"{sentence}." not in cards["text"]:
+                            problems.append(f"{where}: {row['project']}: sentence not shown in full: {sentence!r}")
+            if run_axe:
+                result = Axe().run(page)
+                for v in result.response["violations"]:
+                    if v["impact"] in ("serious", "critical"):
+                        targets = [n["target"] for n in v["nodes"][:3]]
+                        problems.append(f"{where}: axe {v['impact']} {v['id']}: {v['help']} at {targets}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_brief_fits_a_phone_and_a4_and_letter_paper(browser, tmp_path_factory):
+    from core import brief
+
+    shots = _shots_dir(tmp_path_factory)
+    cfg = config.make({"horizon_years": 5})
+    scored = portfolio.score(load_roadmap(ROOT / "sample_portfolios" / "bank.csv").projects, cfg)
+    html = brief.build_brief(scored, portfolio.kill_list(scored), portfolio.summarize(scored), cfg, "bank.csv")
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.set_content(html)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "brief_390.png"), full_page=True)
+        # Printable widths at 12 mm margins, in CSS px (96 per inch): A4 186 mm, Letter 191.9 mm.
+        page.emulate_media(media="print")
+        for paper, printable in (("A4", 703), ("Letter", 725)):
+            page.set_viewport_size({"width": printable, "height": 1000})
+            assert page.evaluate("document.documentElement.scrollWidth") <= printable, paper
+            page.pdf(path=str(shots / f"brief_{paper}.pdf"), format=paper)
+    finally:
+        page.close()

@@ -64,7 +64,7 @@ def test_checks_show_the_inputs_and_thresholds_used(cfg):
     assert "6 months" in treadmill.rule
     maintenance = by_name["maintenance"]
     assert maintenance.inputs["ops_budget_usd_per_year"] == "unknown"
-    assert "$282K" in maintenance.rule and "50%" in maintenance.rule
+    assert "$282K" in maintenance.rule and "50 %" in maintenance.rule
     assert maintenance.change == "Budget at least $141K a year for upkeep."
 
 

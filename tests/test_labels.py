@@ -7,7 +7,7 @@ import re
 import pytest
 
 from core import labels
-from core.config import FLAGS, JUSTIFICATIONS
+from core.config import FLAGS, JUSTIFICATIONS, params
 from core.minutes import DECISIONS
 from core.palette import VERDICT_COLORS
 from core.portfolio import OUTPUT_COLUMNS
@@ -35,6 +35,7 @@ def test_every_field_a_person_can_see_has_a_label():
     ("decisions", list(DECISIONS)),
     ("flags", list(FLAGS)),
     ("justifications", list(JUSTIFICATIONS)),
+    ("choices", sorted({c for prm in params().values() for c in prm.choices})),
 ])
 def test_every_machine_value_has_a_label(kind, values):
     table = labels.labels(kind)
