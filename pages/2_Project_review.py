@@ -30,6 +30,9 @@ if wanted in names:
 elif ss.get("review_project") not in names:
     kill = ui.kill_list_for(*p.inputs)
     ss.review_project = kill["project_id"].iloc[0] if len(kill) else ids[0]
+if st.query_params.get("project") != ss.review_project:
+    # The project on screen is always in the URL, so a refresh or a copied link opens the same one.
+    st.query_params["project"] = ss.review_project
 
 
 def _picked() -> None:

@@ -1,0 +1,182 @@
+"""Reviews in a real browser: a decision survives a server restart, and a refresh or a shared link shows the
+same roadmap, mapping and assumptions (a `streamlit run` server driven by headless Chromium)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+ODD = ("Initiative Label,Approach,Build Cost,Team\n"
+       "Claims model,fine-tune,400000,Claims\nChat helper,API + RAG,,Support\nPricing LLM,fine-tune,,Sales\n")
+
+
+@contextmanager
+def _server(port: int, db: Path, log_path: Path):
+    with open(log_path, "a") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+             str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{db}"})
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture()
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    path = _chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_context(viewport={"width": 1280, "height": 1600}).new_page()
+    page.goto(url)
+    page.get_by_role("heading", name=re.compile("AI Roadmap Review|Project review|Assumptions")).first.wait_for(
+        timeout=60_000)
+    _settled(page)
+    return page
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose an option of a Streamlit selectbox by its label."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    page.get_by_role("option", name=re.compile("^" + re.escape(option), re.IGNORECASE)).first.click()
+    _settled(page)
+
+
+def _project_heading(page) -> str:
+    # The page's first h3 is the project: its verdict badge and name.
+    heading = page.locator('[data-testid="stHeading"] h3').first
+    heading.wait_for(timeout=60_000)
+    return heading.inner_text()
+
+
+def _home_link(page):
+    return page.locator('[data-testid="stPageLink-NavLink"]').filter(has_text="Home").first
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_a_decision_the_review_and_its_url_survive_a_restart(chromium, tmp_path):
+    port, db, log = _free_port(), tmp_path / "airr.db", tmp_path / "server.log"
+    with _server(port, db, log) as url:
+        page = _open(chromium, url)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+            str(ROOT / "sample_portfolios" / "acme_2026_Q3.csv"))
+        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
+        _settled(page)
+        assert "review=" in page.url
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Project_review"]').first.click()
+        page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_label("Reviewer").fill("Dana Ortiz")
+        page.get_by_label("Note").fill("Rescope to the FM API with retrieval")
+        page.get_by_role("button", name="Record decision").click()
+        page.get_by_text("Recorded:").wait_for(timeout=60_000)
+        _settled(page)
+        saved_url = page.url
+        assert "review=" in saved_url and "project=" in saved_url
+        project_heading = _project_heading(page)
+        page.context.close()
+    with _server(port, db, log):
+        page = _open(chromium, saved_url)
+        page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        _settled(page)
+        assert _project_heading(page) == project_heading
+        assert page.url == saved_url
+        # The decision is listed (the history grid is a canvas, so read it through the Decisions page).
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Decisions"]').first.click()
+        page.get_by_role("heading", name="Decisions").wait_for(timeout=60_000)
+        _settled(page)
+        assert _metric(page, "Entries") == "1"
+        _home_link(page).click()
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_text("acme_2026_Q3.csv").first.wait_for(timeout=60_000)
+        assert re.search(r"review=[\w-]+", page.url).group(0) in saved_url
+
+
+def test_refresh_and_shared_link_show_the_same_roadmap_and_numbers(chromium, tmp_path):
+    port, db, log = _free_port(), tmp_path / "airr.db", tmp_path / "server.log"
+    upload = tmp_path / "odd_roadmap_2026-Q4.csv"
+    upload.write_text(ODD)
+    with _server(port, db, log) as url:
+        page = _open(chromium, url)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
+        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
+        _settled(page)
+        _pick(page, "Header", "Initiative Label")
+        _pick(page, "Read it as", "project")
+        page.get_by_role("button", name="Apply").click()
+        _settled(page)
+        assert _metric(page, "Projects") == "3"
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Assumptions"]').first.click()
+        page.get_by_role("heading", name="Assumptions").wait_for(timeout=60_000)
+        _settled(page)
+        cost = page.get_by_role("spinbutton", name=re.compile("Loaded cost per ML FTE"))
+        cost.fill("400000")
+        cost.press("Enter")
+        _settled(page)
+        _home_link(page).click()
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
+        shown = (_metric(page, "Projects"), _metric(page, "Kill-list savings"))
+        link = page.url
+        assert "review=" in link
+
+        page.reload()
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
+        page.get_by_text(f"{upload.name} (uploaded file)").wait_for(timeout=60_000)
+        assert (_metric(page, "Projects"), _metric(page, "Kill-list savings")) == shown
+
+        colleague = _open(chromium, link)
+        colleague.get_by_text(f"{upload.name} (uploaded file)").wait_for(timeout=60_000)
+        assert (_metric(colleague, "Projects"), _metric(colleague, "Kill-list savings")) == shown
+        colleague.locator('[data-testid="stPageLink-NavLink"][href^="Assumptions"]').first.click()
+        colleague.get_by_role("heading", name="Assumptions").wait_for(timeout=60_000)
+        _settled(colleague)
+        from playwright.sync_api import expect
+
+        expect(colleague.get_by_role("spinbutton", name=re.compile("Loaded cost per ML FTE"))).to_have_value(
+            "400000", timeout=30_000)
