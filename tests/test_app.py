@@ -197,6 +197,27 @@ def test_a_review_link_opens_the_named_project():
     assert at.selectbox(key="review_project").value == "BNK-021"
 
 
+def test_an_out_of_scope_project_says_why_and_shows_no_money():
+    at = _home()
+    at.query_params["project"] = "BNK-023"  # Fraud scoring model v3: a tabular task, inferred
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    sentence = [_shown(i.value) for i in at.info if "out of scope" in _shown(i.value)]
+    assert sentence and "classic ML task" in sentence[0] and "inferred from 'fraud'" in sentence[0]
+    assert not [m for m in at.metric if "TCO" in m.label]
+    assert any("task column" in c.value for c in at.caption)
+
+
+def test_a_refuted_scale_claim_shows_as_refuted_on_the_checklist():
+    at = _home()
+    at.query_params["project"] = "BNK-018"  # 3M calls a day on the small tier: our prices refute the volume claim
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    text = " ".join(_shown(m.value) for m in at.markdown)
+    assert labels.label("check_status", "refuted") in text
+    assert "at no volume would it pay" in text or "would pay only from" in text
+
+
 def test_roadmap_text_is_shown_as_typed_never_as_markdown():
     evil = "**[click](http://evil.example)** :red[x]"
     text = f'project,approach,description\n"{evil}",fine-tune,"<b>bold</b> [x](http://evil.example)"\n'
