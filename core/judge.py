@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
 from core.pricing import TIERS
-from core.task import default_task, ensure_tasks, in_scope_tasks, specs
+from core.task import default_task, ensure_tasks, specs
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok", "out_of_scope")
@@ -46,8 +48,12 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     projects = ensure_tasks(projects)
     h = float(a.horizon_years)
     custom = projects["approach"].isin(vocab().custom).to_numpy()
-    task = projects["task"].to_numpy(dtype=object)
-    classic = ~np.isin(task, list(in_scope_tasks()))
+    names = list(specs())
+    # Task codes by Arrow's hash lookup: cheaper than comparing a Python string per row.
+    task_code = pc.index_in(pa.array(projects["task"], from_pandas=True).cast(pa.large_string()),
+                            value_set=pa.array(names, type=pa.large_string()))
+    task_code = task_code.fill_null(names.index(default_task())).to_numpy(zero_copy_only=False)
+    classic = ~np.array([specs()[t].in_scope for t in names])[task_code]
     # Only custom models on a foundation-model task are judged; classic ML is out of the essay's scope.
     judged = custom & ~classic
     scratch = (projects["approach"] == "from_scratch").to_numpy()
@@ -139,8 +145,6 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
 
     tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
     tier_code = np.select([tier == t for t in TIERS], range(len(TIERS)), default=TIERS.index(a.default_api_tier))
-    names = list(specs())
-    task_code = np.select([task == t for t in names], range(len(names)), default=names.index(default_task()))
     # What a kept model should fix first: its heaviest fired flag (len(FLAGS) when none fired).
     heaviest = np.where(fired.any(axis=1), np.argmax(fired * weights, axis=1), len(FLAGS))
     code = ((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest

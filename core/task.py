@@ -56,12 +56,9 @@ def _normalize(text: str) -> str:
     return " ".join(re.sub(_NOT_LETTERS, " ", str(text).lower()).split())
 
 
-def in_scope_tasks() -> frozenset[str]:
-    return frozenset(t for t, s in specs().items() if s.in_scope)
-
-
 def _text(projects: pd.DataFrame) -> pa.Array:
-    """Name and description, lower-cased, with every run of non-letters turned into one space."""
+    """Name and description, lower-cased, with trailing digits, '#' and spaces trimmed ("Claims bot #12",
+    "Fraud model v2 2027"): cheap string kernels that already make most repeated texts identical."""
     def arrow(col: str) -> pa.Array:
         if col not in projects.columns:
             return pa.nulls(len(projects), pa.large_string())
@@ -71,38 +68,44 @@ def _text(projects: pd.DataFrame) -> pa.Array:
         return arr.cast(pa.large_string()).fill_null("")
 
     joined = pc.binary_join_element_wise(arrow("project"), arrow("description"), pa.scalar(" ", pa.large_string()))
-    return pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(joined), _NOT_LETTERS, " "))
+    return pc.utf8_rtrim(pc.utf8_lower(joined), characters="0123456789#. ")
 
 
 def with_tasks(projects: pd.DataFrame) -> pd.DataFrame:
     """The projects with `task` resolved (given, else inferred, else assumed) and `task_source` beside it."""
     out = projects.copy(deep=False)
+    names = list(specs())
+    default = names.index(default_task())
+    # Rows are carried as codes (index into `names`, and into SOURCES) and turned into text once at the end.
     given = out["task"] if "task" in out.columns else pd.Series(pd.NA, index=out.index, dtype="str")
-    has_given = given.notna().to_numpy()
-    n = len(out)
-    inferred = np.full(n, default_task(), dtype=object)
-    matched = np.zeros(n, dtype=bool)
+    given_code = np.select([given.eq(t).to_numpy(dtype=bool, na_value=False) for t in names], range(len(names)),
+                           default=-1)
+    has_given = given_code >= 0
+    task = np.where(has_given, given_code, default)
+    source = np.where(has_given, 0, 2)
     todo = ~has_given
     if todo.any():
-        names = list(specs())
-        text = _text(out if todo.all() else out[todo])
-        encoded = pc.dictionary_encode(text)
-        distinct = encoded.dictionary
+        encoded = pc.dictionary_encode(_text(out if todo.all() else out[todo]))
+        # The regex normalization (every run of non-letters to one space) runs on the distinct texts only.
+        distinct = pc.utf8_trim_whitespace(pc.replace_substring_regex(encoded.dictionary, _NOT_LETTERS, " "))
         counts = np.column_stack([
             pc.count_substring_regex(distinct, specs()[t].pattern).to_numpy(zero_copy_only=False) for t in names
         ])
         # argmax takes the first of equal counts: ties go to the task listed first in tasks.yaml.
-        best = counts.argmax(axis=1)
         hit = counts.max(axis=1) > 0
-        task_u = np.where(hit, np.array(names, dtype=object)[best], default_task())
+        task_u = np.where(hit, counts.argmax(axis=1), default)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
-        inferred[todo] = task_u[codes]
-        matched[todo] = hit[codes]
-    task = np.where(has_given, given.to_numpy(dtype=object, na_value=None), inferred)
-    source = np.select([has_given, matched], ["given", "inferred"], default="assumed").astype(object)
-    out["task"] = pd.Series(task, index=out.index, dtype="str")
-    out["task_source"] = pd.Series(source, index=out.index, dtype="str")
+        task[todo] = task_u[codes]
+        source[todo] = np.where(hit[codes], 1, 2)
+    out["task"] = _as_text(names, task, out.index)
+    out["task_source"] = _as_text(list(SOURCES), source, out.index)
     return out
+
+
+def _as_text(words: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Codes into `words` as a text column, built by Arrow (a Python string per row costs more)."""
+    arr = pc.take(pa.array(words, type=pa.large_string()), pa.array(codes.astype(np.int64)))
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
 
 
 def ensure_tasks(projects: pd.DataFrame) -> pd.DataFrame:
