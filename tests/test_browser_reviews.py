@@ -82,8 +82,8 @@ def _pick(page, label: str, option: str) -> None:
 
 
 def _project_heading(page) -> str:
-    # The page's first h3 is the project: its verdict badge and name.
-    heading = page.locator('[data-testid="stHeading"] h3').first
+    # The heading after the page title is the project: its verdict badge and name.
+    heading = page.locator('[data-testid="stHeading"]').nth(1)
     heading.wait_for(timeout=60_000)
     return heading.inner_text()
 
