@@ -191,6 +191,7 @@ if p.report is not None:
     for line in r.duplicates[:50]:
         st.info(ui.safe(line))
 
+ui.sign_in_panel()
 st.subheader("Recent reviews")
 try:
     recent = ui.store().recent_reviews(limit=8) if ui.store_in_use() else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -76,6 +77,7 @@ def _init_state() -> None:
     ss.setdefault("overrides", {})
     ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
     ss.setdefault("reviewer", "")  # remembered for the session once typed
+    _return_after_login()
     wanted = st.query_params.get("review")
     # A store that cannot be reached is not asked again on every rerun for the same link.
     if wanted and wanted != ss.review_id and wanted != ss.get("review_failed"):
@@ -174,6 +176,71 @@ def current_user() -> tuple[str, str]:
     except Exception:  # noqa: BLE001 - no [auth] secrets: there is simply nobody signed in
         return "", ""
     return "", ""
+
+
+class LoginReturns:
+    """Where each browser was when it went to sign in, so it comes back to that review.
+
+    After st.login the identity provider sends the browser to "/", in a new session that has lost the
+    review. Only the browser's cookies survive the trip, so the way back is kept here, server-side, keyed
+    by a hash of the browser's XSRF cookie (or its address and user agent), for a few minutes.
+    """
+
+    def __init__(self, ttl_s: float = 600.0, limit: int = 1000):
+        self.ttl_s, self.limit = ttl_s, limit
+        self._by_browser: dict[str, tuple[str, float]] = {}
+
+    def remember(self, browser: str, review_id: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self._by_browser = {k: v for k, v in self._by_browser.items() if now - v[1] < self.ttl_s}
+        if len(self._by_browser) < self.limit:
+            self._by_browser[browser] = (review_id, now)
+
+    def recall(self, browser: str, now: float | None = None) -> str | None:
+        """The review this browser left for sign-in (once), or None."""
+        now = time.monotonic() if now is None else now
+        entry = self._by_browser.pop(browser, None)
+        return entry[0] if entry and now - entry[1] < self.ttl_s else None
+
+
+@st.cache_resource
+def _login_returns() -> LoginReturns:
+    return LoginReturns()
+
+
+def _browser_key() -> str:
+    ctx = st.context
+    cookie = ctx.cookies.get("_streamlit_xsrf") or ""
+    basis = cookie or f"{ctx.ip_address}|{ctx.headers.get('User-Agent', '')}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def sign_in_panel() -> None:
+    """Sign in / out when OIDC login is configured; the review on screen is where the browser comes back to."""
+    if not login_configured():
+        return
+    name, email = current_user()
+    if name:
+        c1, c2 = st.columns([4, 1])
+        c1.caption(safe(f"Signed in as {name} ({email}); decisions are recorded under this name."))
+        if c2.button("Sign out", key="sign_out"):
+            st.logout()
+        return
+    if st.button("Sign in", key="sign_in", help="Decisions are then recorded under your name and e-mail."):
+        review_id = ensure_review() if st.session_state.get("source") else None
+        if review_id:
+            _login_returns().remember(_browser_key(), review_id)
+        st.login()
+
+
+def _return_after_login() -> None:
+    # A new session straight after signing in, with no review in the URL: back to the one it left.
+    ss = st.session_state
+    if ss.get("login_checked") or st.query_params.get("review") or not login_configured():
+        return
+    ss.login_checked = True
+    if current_user()[0] and (review_id := _login_returns().recall(_browser_key())):
+        open_review(review_id)
 
 
 def login_configured() -> bool:
