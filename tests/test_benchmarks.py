@@ -7,6 +7,7 @@ here (the harness reports them); only that every section produced its figures.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -67,3 +68,17 @@ def test_start_ratio_or_skip(quick_run: subprocess.CompletedProcess[str]) -> Non
 def test_summary_lists_every_target(quick_run: subprocess.CompletedProcess[str]) -> None:
     summary = quick_run.stdout.split("== Summary ==", 1)[-1]
     assert len(re.findall(r"^\s+(PASS|MISS|SKIP)\s", summary, flags=re.MULTILINE)) == 6
+
+
+def test_growth_runs_past_the_servers_input_limits(tmp_path, monkeypatch):
+    # The growth section scores a million rows, more than the default cell limit; the benchmark raises the
+    # limits for its own processes, so a tight limit in the environment must not stop it.
+    from benchmarks import generate, run
+
+    monkeypatch.setenv("AIRR_MAX_CELLS", "10")
+    roadmap = generate.generate(50, tmp_path / "growth_50.csv")
+    warm = generate.generate(20, tmp_path / "warm.csv")
+    seconds, proc = run._growth_run(warm.path, roadmap.path, tmp_path / "out.csv")
+    assert seconds > 0
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["returncode"] == 0
+    assert len((tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()) > 10
