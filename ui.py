@@ -353,7 +353,7 @@ def setup(title: str) -> None:
                        initial_sidebar_state="collapsed")
     _init_state()
     # A row that wraps on a phone instead of stacking five lines of links.
-    nav = st.container(horizontal=True, gap="medium", key="page_links")
+    nav = st.container(horizontal=True, gap="medium", vertical_alignment="center", key="page_links")
     for path, label in PAGES:
         if label == title:
             # The current page as plain bold text: a disabled link is greyed below readable contrast.

@@ -114,7 +114,7 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
         risks = labels.joined(r.flags, "flags")
         parts.append(
             f"<article class='card'><h3>{i}. {esc(str(r.project))} {_badge(r.verdict)} "
-            f"{esc(money(r.projected_savings_usd))}</h3>"
+            f"{esc(money(r.projected_savings_usd))} projected savings</h3>"
             f"<p>{team} · Decision: {esc(decision)} · Build-trap score {int(r.build_trap_score)} of 100</p>"
             f"<p><b>Risks flagged:</b> {esc(risks if risks != '—' else 'none')}.</p>"
             f"<p><b>Exception it lacks:</b> {esc(_lacks(r))}</p>"

@@ -95,10 +95,12 @@ def _comparison(overrides: dict) -> None:
     st.caption(ui.md_text(scenario.describe(overrides)))
     m = st.columns(4)
     m[0].metric("Kill-list savings, baseline", ui.usd(b.kill_list_savings_usd))
+    change = s_.kill_list_savings_usd - b.kill_list_savings_usd
     m[1].metric("Kill-list savings, scenario", ui.usd(s_.kill_list_savings_usd),
-                delta=ui.usd(s_.kill_list_savings_usd - b.kill_list_savings_usd))
+                delta=ui.usd(change) if round(change) else None)
     m[2].metric("On the kill list, baseline", f"{b.kill + b.prove:,}")
-    m[3].metric("On the kill list, scenario", f"{s_.kill + s_.prove:,}", delta=f"{(s_.kill + s_.prove) - (b.kill + b.prove):+,}")
+    moved_on = (s_.kill + s_.prove) - (b.kill + b.prove)
+    m[3].metric("On the kill list, scenario", f"{s_.kill + s_.prove:,}", delta=f"{moved_on:+,}" if moved_on else None)
     diff = scenario.compare(base, scen)
     moved = diff[diff["verdict_changed"] | diff["savings_change_usd"].abs().gt(0.5)]
     if moved.empty:
