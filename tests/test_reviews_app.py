@@ -230,3 +230,32 @@ def test_decisions_page_filters_the_history(db):
     table = at.dataframe[0].value
     assert list(table["reviewer"]) == ["Sam"]
     assert at.get("download_button")
+
+
+def test_the_way_back_after_sign_in_is_kept_once_and_expires():
+    from ui import LoginReturns
+
+    returns = LoginReturns(ttl_s=60)
+    returns.remember("browser-a", "review-1", now=0)
+    returns.remember("browser-b", "review-2", now=0)
+    assert returns.recall("browser-a", now=30) == "review-1"
+    assert returns.recall("browser-a", now=31) is None  # used once
+    assert returns.recall("browser-b", now=61) is None  # expired
+    assert returns.recall("browser-c", now=1) is None
+
+
+def test_without_login_settings_there_is_no_sign_in_button(db):
+    at = _home()
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("sign_in", "sign_out")]
+    assert not at.error
+
+
+def test_with_login_settings_home_offers_sign_in(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert at.button(key="sign_in").label == "Sign in"
