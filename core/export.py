@@ -49,7 +49,8 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
     be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
     custom = scored["judged"].to_numpy()
     never = np.isnan(be)
-    calls = _whole(np.where(never, 0.0, be)).to_numpy(dtype=object)
+    # A copy: with copy-on-write, pandas hands back a read-only view of an object column.
+    calls = _whole(np.where(never, 0.0, be)).to_numpy(dtype=object, copy=True)
     calls[never] = "never"
     calls[~custom] = None
     out["break_even_daily_calls"] = pd.Series(calls, dtype=object)

@@ -216,3 +216,13 @@ def test_whole_dollar_columns_never_overflow():
     assert out.iloc[2] == 1e19 and out.iloc[3] == -2.6e30
     small = export._whole(np.array([1.6, np.nan]))
     assert str(small.dtype) == "Int64" and small.iloc[0] == 2
+
+
+def test_a_break_even_past_int64_is_written_not_a_crash(scored):
+    # Found by the fuzzer: the object column pandas hands back for such a figure is a read-only view.
+    frame = scored.copy()
+    custom = frame.index[frame["custom"]][0]
+    frame.loc[custom, "break_even_daily_calls"] = 1e30
+    table = export.machine_table(frame)
+    assert table.loc[list(frame.index).index(custom), "break_even_daily_calls"] == 1e30
+    assert "1e+30" in export.to_csv(table)

@@ -54,7 +54,7 @@ def load_roadmap(
     header_pos, colmap = find_header(head, overrides)
     if header_pos is None:
         first = [str(c).strip() for c in head[0] if str(c).strip()]
-        shown = ", ".join(quote(c) for c in first[:12]).rstrip(".:") or "(blank)"
+        shown = _listed(first).rstrip(".:") or "(blank)"
         raise RoadmapError(
             f"No column looks like a project name or an approach (the first row reads: {shown}); "
             "name the columns 'project' and 'approach', or map them on the Home page.",
@@ -65,7 +65,7 @@ def load_roadmap(
     if missing:
         raise RoadmapError(
             f"No column for {' or '.join(missing)} was found among the headers "
-            f"({', '.join(quote(h) for h in headers if h) or 'none'}); rename one or map it on the Home page.",
+            f"({_listed([h for h in headers if h]) or 'none'}); rename one or map it on the Home page.",
             headers=[h for h in headers if h],
         )
     body = raw.iloc[header_pos + 1 :]
@@ -83,3 +83,14 @@ def load_roadmap(
         roadmap.report.rejected = pd.concat([above, roadmap.report.rejected], ignore_index=True)
         roadmap.report.rows_read += header_pos
     return roadmap
+
+
+def _listed(cells: list[str], limit: int = 160) -> str:
+    """Cells quoted in an error sentence: each short, the whole list too ("and 16,380 more")."""
+    out = ""
+    for i, cell in enumerate(cells):
+        part = quote(cell) if not out else ", " + quote(cell)
+        if len(out) + len(part) > limit:
+            return f"{out} and {len(cells) - i:,} more"
+        out += part
+    return out

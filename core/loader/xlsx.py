@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ def check_zip(data: bytes) -> None:
                         if actual > cap:
                             raise RoadmapError(limits.over(limits.MAX_XLSX_UNCOMPRESSED,
                                                            "The workbook unzips to more bytes than it declares"))
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise RoadmapError(f"A part of this workbook is damaged ({type(exc).__name__}); "
                                    "open it in Excel and save it again.") from None
 
