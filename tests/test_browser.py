@@ -301,3 +301,40 @@ def test_the_brief_fits_a_phone_and_a4_and_letter_paper(browser, tmp_path_factor
             page.pdf(path=str(shots / f"brief_{paper}.pdf"), format=paper)
     finally:
         page.close()
+
+
+# ---- a hostile file cannot take the server down (issue 9) --------------------------------------------------------
+
+def test_a_control_character_in_a_team_name_does_not_take_the_server_down(server, browser, tmp_path):
+    # A \x01 or ESC in a team name made the brief's chart renderer (vl-convert) panic, which aborted the
+    # whole server: every tab showed "Connection error". Now the renderer runs in a child process and
+    # chart text is cleaned, so the brief is built, and the server answers afterwards.
+    hostile = ROOT / "tests" / "corpus" / "csv_control_chars_in_team.csv"
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(server)
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(hostile))
+        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
+        _settled(page)
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
+        page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
+        _settled(page)
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("button", name="Meeting brief (HTML)").click()
+        brief = tmp_path / "brief.html"
+        info.value.save_as(brief)
+        html = brief.read_text(encoding="utf-8")
+        assert html.count("<svg") >= 4  # every chart drawn
+        assert "\x01" not in html and "\x1b" not in html
+        assert "RiskTeam" in html
+        # The server is still up: its health check answers and a new visit gets the app.
+        assert urllib.request.urlopen(f"{server}/_stcore/health", timeout=10).read() == b"ok"
+        page.goto(server)
+        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+        _settled(page)
+        assert not page.get_by_text("Connection error").count()
+    finally:
+        context.close()
