@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from core import labels, portfolio
+from core.numbers import counted
 from core.vocab import likely_columns, vocab
 
 ui.setup("Home")
@@ -130,11 +131,11 @@ if p.scored is not None:
                    help="Custom models on a classic ML task (tabular scoring, forecasting, ranking): not judged "
                         "by the build-trap rules and not on the kill list.")
     cols[6].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
-                   help=f"Over {h} years. Projected savings of every project to kill or to prove first: custom TCO "
+                   help=f"Over {counted(h, 'year')}. Projected savings of every project to kill or to prove first: custom TCO "
                         "minus FM API + RAG TCO, forward-looking (money already spent is excluded).")
     k1, k2 = st.columns([1, 3])
     k1.page_link("pages/3_Kill_list.py", label="Open the Kill list to decide")
-    k2.caption(f"Kill-list savings are over {h} years and forward-looking.")
+    k2.caption(f"Kill-list savings are over {counted(h, 'year')} and forward-looking.")
 
 st.header("How the file was read")
 headers = list(p.report.mapping) + p.report.unrecognized if p.report else p.headers

@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import config, export, labels, minutes, portfolio, scenario
 from core.loader import LoadReport, RoadmapError, load_roadmap
-from core.numbers import BLANK, BLANK_HELP, money
+from core.numbers import BLANK, BLANK_HELP, counted, money
 from core.store import Decision, Store, StoreError, database_url, portfolio_name
 from core.text import CleanLogRecords, escape_markdown
 
@@ -451,7 +451,7 @@ def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: st
     team = f"Team {safe(row['team'])}" if not pd.isna(row["team"]) else "No team given"
     lines = [
         f"**{rank}. {safe(row['project'])}** {verdict_badge(row['verdict'])} "
-        f"**{md_money(row['projected_savings_usd'])}** projected savings over {horizon} years",
+        f"**{md_money(row['projected_savings_usd'])}** projected savings over {counted(horizon, 'year')}",
         f"{team} · Decision: {labels.label('decisions', decision)}" + (f" ({detail})" if detail else "") + " · "
         f"Build-trap score {int(row['build_trap_score'])} of 100 · Risks: {labels.joined(row['flags'], 'flags')}",
         f"**Recommended alternative:** {safe(row['recommendation'])}.",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from core import charts, config, labels, render, scenario, text
 from core.config import JUSTIFICATIONS, Assumptions
-from core.numbers import money
+from core.numbers import counted, money
 from core.portfolio import Summary
 
 # Fluid on screens (one column below 900 px, so a phone shows full-width charts and no sideways scroll);
@@ -78,14 +78,14 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
                (labels.verdict("kill"), f"{summary.kill:,}"), (labels.verdict("prove"), f"{summary.prove:,}"),
                (labels.verdict("keep"), f"{summary.keep:,}"),
                (labels.verdict("out_of_scope"), f"{summary.out_of_scope:,}"),
-               (f"Kill-list savings, {h} years", money(summary.kill_list_savings_usd))]
+               (f"Kill-list savings, {counted(h, 'year')}", money(summary.kill_list_savings_usd))]
     title = f"Scenario {esc(scenario_name)}" if scenario_name else ("Scenario" if found else "Baseline")
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>AI roadmap review — {esc(source)}</title><style>{_CSS}</style></head><body><main>",
         "<h1>AI roadmap review: the kill list</h1>",
-        f"<p class='sub'>{esc(source)} · {date.today().isoformat()} · horizon {h} years · "
+        f"<p class='sub'>{esc(source)} · {date.today().isoformat()} · horizon {counted(h, 'year')} · "
         "custom models judged against the build-trap criteria and priced against FM API + RAG</p>",
         "<div class='metrics'>",
         *[f"<div class='metric'>{esc(k)}<b>{esc(v)}</b></div>" for k, v in metrics],
@@ -123,7 +123,7 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
             + "</article>"
         )
     parts += [
-        f"<p class='total'>Total projected savings over {h} years: "
+        f"<p class='total'>Total projected savings over {counted(h, 'year')}: "
         f"{esc(money(float(kill['projected_savings_usd'].sum())))}</p>",
         "<p class='sub'>Projected savings = custom-model TCO minus FM API + RAG TCO over the horizon, "
         "forward-looking (money already spent is excluded).</p></main></body></html>",

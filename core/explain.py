@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from core import labels
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.judge import reasons
-from core.numbers import money, percent
+from core.numbers import counted, money, percent
 from core.task import matched_words, specs
 
 
@@ -108,10 +109,10 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
           "projected upkeep": usd(row["custom_maintenance_usd_per_year"]) + " a year"},
          f"Budget at least {usd(a.maintenance_budget_ratio * row['custom_maintenance_usd_per_year'])} a year for upkeep.")
     flag("talent",
-         f"Fires when the build's ML people cost reaches {usd(a.talent_cost_usd)}, or all ML people over {h} years "
-         f"cost more than {percent(a.talent_value_ratio)} of the value expected over {h} years.",
+         f"Fires when the build's ML people cost reaches {usd(a.talent_cost_usd)}, or all ML people over {counted(h, 'year')} "
+         f"cost more than {percent(a.talent_value_ratio)} of the value expected over {counted(h, 'year')}.",
          {"build ML people cost": usd(row["build_ml_people_usd"]),
-          "all ML people cost": usd(row["ml_people_cost_usd"]) + f" over {h} years",
+          "all ML people cost": usd(row["ml_people_cost_usd"]) + f" over {counted(h, 'year')}",
           "expected_annual_value_usd": usd(row["expected_annual_value_usd"])},
          f"Keep the build team under {usd(a.talent_cost_usd)} and all ML people under "
          f"{percent(a.talent_value_ratio)} of the value the project brings.")
@@ -133,7 +134,7 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
     refuted = []
     if row["refuted_volume"]:
         refuted.append(f"At {_calls(row['daily_calls'])} calls a day the custom path costs "
-                       f"{usd(row['projected_savings_usd'])} more over {h} years, so the volume does not justify it; "
+                       f"{usd(row['projected_savings_usd'])} more over {counted(h, 'year')}, so the volume does not justify it; "
                        f"{_pays_from(row['break_even_daily_calls'])}.")
     if row["refuted_latency"]:
         refuted.append(f"The measured FM + RAG baseline ({_num(row['baseline_p95_ms'], 'ms')} p95) already meets the "
@@ -164,7 +165,7 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     verdict = row["verdict"]
     h = int(cfg.horizon_years)
     if verdict == "ok":
-        return f"{name} already follows the recommended path ({row['approach'].replace('_', ' ')}); nothing to decide."
+        return f"{name} already follows the recommended path ({labels.label('approaches', row['approach'])}); nothing to decide."
     if verdict == "out_of_scope":
         label = specs()[row["task"]].label.lower() if row["task"] in specs() else str(row["task"])
         return (f"{name}: out of scope. Its task is {label} ({task_origin(row)}), a classic ML task: the build-trap "
@@ -173,8 +174,8 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     count = "all four risks" if len(fired) == 4 else f"{len(fired)} of the four risks"
     risk = f"It carries {count} ({'; '.join(fired)})" if fired else "It carries none of the four risks"
     savings = row["projected_savings_usd"]
-    money = (f"FM API + RAG would cost {usd(abs(savings))} less over {h} years" if savings >= 0
-             else f"the custom path is {usd(abs(savings))} cheaper over {h} years")
+    money = (f"FM API + RAG would cost {usd(abs(savings))} less over {counted(h, 'year')}" if savings >= 0
+             else f"the custom path is {usd(abs(savings))} cheaper over {counted(h, 'year')}")
     refuted = ""
     if row["refuted_volume"]:
         refuted = (f" Its volume claim is refuted: at {_calls(row['daily_calls'])} calls a day the custom path costs "

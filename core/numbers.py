@@ -67,6 +67,11 @@ def count(value: Any, missing: str = BLANK) -> str:
     return f"{float(value):,.0f}"
 
 
+def counted(n: Any, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: 1 year, 3 years, 2,000 calls."""
+    return f"{count(n)} {noun if float(n) == 1 else plural or noun + 's'}"
+
+
 def number(value: Any, missing: str = BLANK) -> str:
     """A quantity that may have a fraction: 6, 1.5, 0.25, 2,500."""
     if is_blank(value):

@@ -6,13 +6,14 @@ import streamlit as st
 
 import ui
 from core import charts, export, labels, scenario
+from core.numbers import counted
 
 ui.setup("Portfolio")
 p = ui.require_portfolio()
 scored = p.scored
 
 st.title("Portfolio")
-st.caption(f"{ui.safe(p.name)} · {len(scored):,} projects · horizon {int(p.cfg.horizon_years)} years")
+st.caption(f"{ui.safe(p.name)} · {len(scored):,} projects · horizon {counted(p.cfg.horizon_years, 'year')}")
 
 
 def _options(col: str) -> list[str]:

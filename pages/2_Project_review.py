@@ -9,7 +9,7 @@ import ui
 from core import charts, explain, labels, portfolio, pricing
 from core.judge import reasons
 from core.minutes import DECISIONS
-from core.numbers import count, percent
+from core.numbers import count, counted, percent
 from core.store import StoreError
 
 ui.setup("Project review")
@@ -109,25 +109,25 @@ if row["judged"]:
     build_note = "planned budget" if not row["build_estimated"] else "estimated"
     breakdown = pd.DataFrame([
         ("Custom", f"Build ({build_note}, forward-looking)", row["custom_build_usd"]),
-        ("Custom", f"Serving in year 1 ({int(row['replicas'])} replicas × {int(row['gpus_per_replica'])} GPUs, "
+        ("Custom", f"Serving in year 1 ({counted(row['replicas'], 'replica')} × {counted(row['gpus_per_replica'], 'GPU')}, "
                    f"{row['model_size_b_used']:g}B model; GPU prices fall {percent(cfg.gpu_price_decline)} a year)",
          row["custom_serving_usd_per_year"]),
         ("Custom", "Maintenance per year", row["custom_maintenance_usd_per_year"]),
-        ("Custom", f"Total over {h} years", row["tco_custom_usd"]),
+        ("Custom", f"Total over {counted(h, 'year')}", row["tco_custom_usd"]),
         ("FM API + RAG", "Integration build", row["api_build_usd"]),
         ("FM API + RAG", "API calls in year 1", row["api_run_usd_year1"]),
         ("FM API + RAG", "Retrieval per year (per call)", row["retrieval_usd_per_year"]),
         ("FM API + RAG", "RAG infrastructure per year", row["rag_infra_usd_per_year"]),
         ("FM API + RAG", "Model migration per year, from year 2", row["api_migration_usd_per_year"]),
         ("FM API + RAG", "Upkeep per year", row["api_upkeep_usd_per_year"]),
-        ("FM API + RAG", f"Total over {h} years", row["tco_api_rag_usd"]),
+        ("FM API + RAG", f"Total over {counted(h, 'year')}", row["tco_api_rag_usd"]),
         ("Sunk", "Already spent (excluded)", spent),
     ], columns=["path", "term", "usd"])
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
     c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
         f"| {path} | {term} | {ui.md_money(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
     st.caption(
-        f"Break-even volume over {h} years: {portfolio.calls_or_never(row['break_even_daily_calls'])} calls/day "
+        f"Break-even volume over {counted(h, 'year')}: {portfolio.calls_or_never(row['break_even_daily_calls'])} calls/day "
         f"(API prices fall {percent(pricing.api_decline(cfg))} a year, GPU prices "
         f"{percent(cfg.gpu_price_decline)}). Expected volume: "
         f"{count(row['daily_calls'], missing='unknown')} calls/day."

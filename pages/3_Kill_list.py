@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from core import labels, portfolio, scenario
+from core.numbers import counted
 
 ui.setup("Kill list")
 p = ui.require_inputs()
@@ -44,7 +45,7 @@ rows = [i for i in range(len(view.cards))
 filtered = len(rows) < len(view.cards)
 if filtered:
     st.caption(f"{len(rows):,} of {len(view.cards):,} projects match the filters; projected savings "
-               f"{ui.md_money(sum(view.savings[i] for i in rows))} over {h} years.")
+               f"{ui.md_money(sum(view.savings[i] for i in rows))} over {counted(h, 'year')}.")
     if not rows:
         st.info("No project on the list matches these filters.")
 
@@ -72,7 +73,7 @@ with table_tab:
                                                                 width=90),
             # A number with a money format, so a click on the header sorts it as money.
             "projected_savings_usd": st.column_config.NumberColumn("Savings", width=100, format="$%,d",
-                                                                   help=f"Projected savings over {h} years."),
+                                                                   help=f"Projected savings over {counted(h, 'year')}."),
             "recommendation": st.column_config.TextColumn(labels.field("recommendation"), width=230),
             "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=170,
                                                            help="Blank (—) when no evidence is asked for."),
@@ -90,7 +91,7 @@ if picked.selection.rows:
 c1, c2 = st.columns([2, 3])
 ui.page_link("pages/2_Project_review.py", f"Review #1: {ui.safe(view.projects[0])}", project=view.project_ids[0],
              container=c1)
-c2.caption(f"Total projected savings over {h} years: **{ui.md_money(summary.kill_list_savings_usd)}**.")
+c2.caption(f"Total projected savings over {counted(h, 'year')}: **{ui.md_money(summary.kill_list_savings_usd)}**.")
 
 
 def _on_click(kind: str) -> partial:

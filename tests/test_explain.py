@@ -110,7 +110,7 @@ def test_scale_check_shows_a_refuted_latency_claim(cfg):
 
 def test_verdict_sentence_ok(cfg):
     row = score_one(project="Policy search", approach="API + RAG")
-    assert verdict_sentence(row, cfg) == "Policy search already follows the recommended path (api rag); nothing to decide."
+    assert verdict_sentence(row, cfg) == "Policy search already follows the recommended path (FM API + RAG); nothing to decide."
 
 
 def test_verdict_sentence_kill_names_risks_and_savings(cfg):
@@ -156,3 +156,10 @@ def test_verdict_sentence_names_a_refuted_volume_claim(cfg):
     row = score_one(project="Router", api_tier="small", daily_calls="1M")
     assert "Its volume claim is refuted: at 1,000,000 calls a day the custom path costs more, and at no volume " \
            "would it pay." in verdict_sentence(row, cfg)
+
+
+def test_a_one_year_horizon_is_said_in_the_singular():
+    cfg1 = config.make({"horizon_years": 1})
+    row = score_one(cfg1, project="Claims bot", training_examples="4,000", daily_calls="20,000")
+    sentence = verdict_sentence(row, cfg1)
+    assert "over 1 year" in sentence and "1 years" not in sentence

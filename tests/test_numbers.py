@@ -61,3 +61,12 @@ def test_chart_axes_read_like_the_tables():
     shown = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     expected = {numbers.money(v) for v in values}
     assert expected <= {t.replace("&#36;", "$") for t in shown}, (expected, shown)
+
+
+@pytest.mark.parametrize(("n", "noun", "expected"), [
+    (1, "year", "1 year"), (3, "year", "3 years"), (1.0, "replica", "1 replica"), (2, "GPU", "2 GPUs"),
+    (2000, "call", "2,000 calls"), (0, "portfolio", "0 portfolios"), (2, "entry", "2 entries"),
+])
+def test_counted_puts_the_noun_in_the_right_number(n, noun, expected):
+    plural = "entries" if noun == "entry" else None
+    assert numbers.counted(n, noun, plural) == expected
