@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from core import labels, minutes
 from core.minutes import DECISIONS
+from core.numbers import counted
 
 ui.setup("Decisions")
 ss = st.session_state
@@ -22,7 +23,7 @@ try:
 except ui.StoreError as exc:
     st.warning(ui.safe(f"The decision history cannot be shown right now: {exc}"))
     st.stop()
-st.caption(ui.safe(f"Portfolio on screen: {portfolio}") + (f" · {len(names):,} portfolios in the store" if names else ""))
+st.caption(ui.safe(f"Portfolio on screen: {portfolio}") + (f" · {counted(len(names), 'portfolio')} in the store" if names else ""))
 if history is None or history.empty:
     st.info("No decision has been recorded yet. Record one on a project's review page.")
     st.stop()
