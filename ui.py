@@ -457,7 +457,7 @@ def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: st
         f"**Recommended alternative:** {safe(row['recommendation'])}.",
     ]
     if isinstance(row["evidence_needed"], str) and row["evidence_needed"]:
-        lines.append(f"**Evidence needed:** {safe(row['evidence_needed'])}.")
+        lines.append(f"**Evidence needed:** {safe(labels.sentences(row['evidence_needed']))}")
     return "  \n".join(lines)
 
 

@@ -119,7 +119,7 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
             f"<p><b>Risks flagged:</b> {esc(risks if risks != '—' else 'none')}.</p>"
             f"<p><b>Exception it lacks:</b> {esc(_lacks(r))}</p>"
             f"<p><b>Recommended alternative:</b> {esc(r.recommendation)}.</p>"
-            + (f"<p><b>Evidence needed:</b> {esc(r.evidence_needed)}.</p>" if r.evidence_needed else "")
+            + (f"<p><b>Evidence needed:</b> {esc(labels.sentences(r.evidence_needed))}</p>" if r.evidence_needed else "")
             + "</article>"
         )
     parts += [

@@ -187,7 +187,7 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     if verdict == "prove":
         claimed = " and ".join(j for j in JUSTIFICATIONS if row[f"claimed_{j}"])
         return (f"{name}: prove. It claims the {claimed} exception but has not proven it.{refuted} {risk}; {money}. "
-                f"Evidence needed: {row['evidence_needed']}.")
+                f"Evidence needed: {labels.sentences(row['evidence_needed'])}")
     proven = [j for j in JUSTIFICATIONS if row[f"proven_{j}"]]
     what = f"The {proven[0]} exception is" if len(proven) == 1 else f"The {' and '.join(proven)} exceptions are"
     return f"{name}: keep. {what} proven. {risk}; {money}. {row['recommendation']}."

@@ -81,3 +81,10 @@ def joined(text: object, kind: str, sep: str = ";") -> str:
     if is_blank(text) or not str(text).strip():
         return BLANK
     return ", ".join(label(kind, part.strip()) for part in str(text).split(sep) if part.strip())
+
+
+def sentences(text: object, sep: str = ";") -> str:
+    """A machine list of sentences such as evidence_needed ("Run X; Build Y") as prose: "Run X. Build Y."."""
+    if is_blank(text) or not str(text).strip():
+        return ""
+    return " ".join(part.strip().rstrip(".") + "." for part in str(text).split(sep) if part.strip())

@@ -99,7 +99,7 @@ if row["judged"]:
                 for case in reasons()[group][check.name].get("cases", []):
                     st.markdown(f"- [{ui.safe(case['title'])}]({case['url']}): {ui.safe(case['showed'])}")
     if row["evidence_needed"]:
-        st.warning(f"Evidence needed: {ui.safe(row['evidence_needed'])}")
+        st.warning(f"Evidence needed: {ui.safe(labels.sentences(row['evidence_needed']))}")
 
     st.markdown("### Cost of both paths")
     yearly = pricing.yearly_costs(row, cfg)

@@ -273,7 +273,7 @@ def test_kill_list_cards_carry_every_sentence_and_the_filters_narrow_them():
         assert row["project"] in card
         assert f"Recommended alternative:** {row['recommendation']}." in card
         if row["evidence_needed"]:
-            assert f"Evidence needed:** {row['evidence_needed']}." in card
+            assert f"Evidence needed:** {labels.sentences(row['evidence_needed'])}" in card
         assert money(row["projected_savings_usd"]) in card
         assert labels.verdict(row["verdict"]) in card
     # The grid sorts savings as money: the column holds numbers, not "$1.2M" text.

@@ -128,7 +128,7 @@ def test_verdict_sentence_prove_lists_the_claim_and_the_evidence(cfg):
     row = score_one(project="X", regulatory_control="yes")
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("X: prove. It claims the regulatory exception but has not proven it.")
-    assert ("Evidence needed: Name the regulation and the clause that requires control of the model; "
+    assert ("Evidence needed: Name the regulation and the clause that requires control of the model. "
             "Get compliance or legal") in sentence
     assert sentence.endswith("meets the regulation.")
 

@@ -73,3 +73,9 @@ def test_every_assumption_source_is_a_citation_or_a_reasoned_judgement():
         if word and not re.search(r"[A-Z][a-z]+ .*\(\w+ \d{4}\)|\d{4}|https?://|[Ee]ssay", source[: word.start()]):
             # A judgement alone must say why: some words of reason after it.
             assert len(source[word.end():].strip(" .:;,")) >= 20, (key, source)
+
+
+def test_a_list_of_evidence_reads_as_sentences():
+    assert labels.sentences("Run the evaluation; Build the baseline") == "Run the evaluation. Build the baseline."
+    assert labels.sentences("One thing.") == "One thing."
+    assert labels.sentences("") == "" and labels.sentences(None) == ""
