@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,18 +50,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with open(log_path, "w") as log:
+@contextmanager
+def streamlit_server(port: int, db: Path, log_path: Path):
+    """A `streamlit run app.py` server on port with its decisions in db; stopped (by its PID) on exit."""
+    with open(log_path, "a") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{log_path.parent / 'decisions.db'}"},
-        )
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+             str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{db}"})
     url = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -77,11 +74,19 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         if os.environ.get("AIRR_SHOW_SERVER_LOG"):
             print(log_path.read_text())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with streamlit_server(_free_port(), log_path.parent / "decisions.db", log_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,51 +3,16 @@ same roadmap, mapping and assumptions (a `streamlit run` server driven by headle
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled
+from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 ODD = ("Initiative Label,Approach,Build Cost,Team\n"
        "Claims model,fine-tune,400000,Claims\nChat helper,API + RAG,,Support\nPricing LLM,fine-tune,,Sales\n")
-
-
-@contextmanager
-def _server(port: int, db: Path, log_path: Path):
-    with open(log_path, "a") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-             str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{db}"})
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture()
@@ -99,7 +64,7 @@ def _metric(page, label: str) -> str:
 
 def test_a_decision_the_review_and_its_url_survive_a_restart(chromium, tmp_path):
     port, db, log = _free_port(), tmp_path / "airr.db", tmp_path / "server.log"
-    with _server(port, db, log) as url:
+    with streamlit_server(port, db, log) as url:
         page = _open(chromium, url)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
             str(ROOT / "sample_portfolios" / "acme_2026_Q3.csv"))
@@ -118,7 +83,7 @@ def test_a_decision_the_review_and_its_url_survive_a_restart(chromium, tmp_path)
         assert "review=" in saved_url and "project=" in saved_url
         project_heading = _project_heading(page)
         page.context.close()
-    with _server(port, db, log):
+    with streamlit_server(port, db, log):
         page = _open(chromium, saved_url)
         page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
         _settled(page)
@@ -140,7 +105,7 @@ def test_refresh_and_shared_link_show_the_same_roadmap_and_numbers(chromium, tmp
     port, db, log = _free_port(), tmp_path / "airr.db", tmp_path / "server.log"
     upload = tmp_path / "odd_roadmap_2026-Q4.csv"
     upload.write_text(ODD)
-    with _server(port, db, log) as url:
+    with streamlit_server(port, db, log) as url:
         page = _open(chromium, url)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
         page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
