@@ -154,3 +154,31 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return new_postgres_database(request.getfixturevalue("postgres_server"))
+
+
+def xlsx_bytes(rows: list[list[object]], extra: Any = None) -> bytes:
+    """A one-sheet workbook written by openpyxl; extra(ws) may add cells beyond the rows."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    if extra:
+        extra(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rewrite_member(data: bytes, member: str, edit: Any) -> bytes:
+    """The workbook (a zip) with one part's bytes passed through edit, as a hostile or broken file would be."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            dst.writestr(info.filename, edit(payload) if info.filename == member else payload)
+    return buf.getvalue()

@@ -3,27 +3,11 @@ going over it gets one sentence naming it, and messages echo only a short excerp
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
-from conftest import ROOT, csv_text, is_one_sentence
-from openpyxl import Workbook
+from conftest import ROOT, csv_text, is_one_sentence, rewrite_member, xlsx_bytes
 
 from core import config, limits
 from core.loader import RoadmapError, load_roadmap
-
-
-def _xlsx(rows, extra=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    if extra:
-        extra(ws)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _refused(data: bytes, name: str = "upload") -> str:
@@ -46,13 +30,13 @@ ROWS = [{"project": f"P{i}", "approach": "fine-tune"} for i in range(12)]
     ("AIRR_MAX_CELL_CHARS", "9", csv_text([{"project": "Longer name", "approach": "API"}]).encode(), "a.csv",
      "row 2, column 1 holds 11 characters"),
     ("AIRR_MAX_INPUT_BYTES", "50", csv_text(ROWS).encode(), "a.csv", "more than 50 bytes"),
-    ("AIRR_MAX_ROWS", "5", _xlsx([["project", "approach"], *[[f"P{i}", "API"] for i in range(8)]]), "a.xlsx",
+    ("AIRR_MAX_ROWS", "5", xlsx_bytes([["project", "approach"], *[[f"P{i}", "API"] for i in range(8)]]), "a.xlsx",
      "9 rows"),
-    ("AIRR_MAX_CELL_CHARS", "9", _xlsx([["project", "approach"], ["Longer name", "API"]]), "a.xlsx",
+    ("AIRR_MAX_CELL_CHARS", "9", xlsx_bytes([["project", "approach"], ["Longer name", "API"]]), "a.xlsx",
      "Cell A2 holds 11 characters"),
-    ("AIRR_MAX_XLSX_UNCOMPRESSED_BYTES", "1000", _xlsx([["project", "approach"], ["P", "API"]]), "a.xlsx",
+    ("AIRR_MAX_XLSX_UNCOMPRESSED_BYTES", "1000", xlsx_bytes([["project", "approach"], ["P", "API"]]), "a.xlsx",
      "unzips to"),
-    ("AIRR_MAX_XLSX_MEMBERS", "3", _xlsx([["project", "approach"], ["P", "API"]]), "a.xlsx", "parts"),
+    ("AIRR_MAX_XLSX_MEMBERS", "3", xlsx_bytes([["project", "approach"], ["P", "API"]]), "a.xlsx", "parts"),
 ])
 def test_each_limit_is_a_setting_named_in_one_sentence(monkeypatch, env, value, data, name, needle):
     monkeypatch.setenv(env, value)
@@ -80,23 +64,20 @@ def test_an_unreadable_setting_falls_back_to_the_default(monkeypatch):
 
 
 def test_a_sheet_declaring_a_huge_range_is_refused_before_its_cells_are_read():
-    data = _xlsx([["project", "approach"], ["P", "API"]], extra=lambda ws: ws.cell(row=20000, column=16384, value="x"))
+    data = xlsx_bytes([["project", "approach"], ["P", "API"]], extra=lambda ws: ws.cell(row=20000, column=16384, value="x"))
     message = _refused(data, "a.xlsx")
     assert "A1:XFD20000" in message and "AIRR_MAX_CELLS" in message
 
 
 def test_a_sheet_lying_about_its_range_is_caught_while_its_cells_stream():
-    data = _xlsx([["project", "approach"], ["P", "API"]], extra=lambda ws: ws.cell(row=20000, column=16384, value="x"))
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                payload = payload.replace(b'<dimension ref="A1:XFD20000" />', b'<dimension ref="A1:B2" />')
-                assert b'ref="A1:B2"' in payload
-            dst.writestr(info.filename, payload)
-    message = _refused(buf.getvalue(), "a.xlsx")
+    data = xlsx_bytes([["project", "approach"], ["P", "API"]], extra=lambda ws: ws.cell(row=20000, column=16384, value="x"))
+
+    def lie(sheet: bytes) -> bytes:
+        sheet = sheet.replace(b'<dimension ref="A1:XFD20000" />', b'<dimension ref="A1:B2" />')
+        assert b'ref="A1:B2"' in sheet
+        return sheet
+
+    message = _refused(rewrite_member(data, "xl/worksheets/sheet1.xml", lie), "a.xlsx")
     assert "span A1:XFD20000" in message
 
 

@@ -12,7 +12,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import FIXTURES, SAMPLES, csv_text, is_one_sentence, load_one, load_rows, row_cells
+from conftest import (
+    FIXTURES,
+    SAMPLES,
+    csv_text,
+    is_one_sentence,
+    load_one,
+    load_rows,
+    rewrite_member,
+    row_cells,
+    xlsx_bytes,
+)
 
 from core.loader import RoadmapError, load_roadmap
 
@@ -569,20 +579,10 @@ def test_utf16_cjk_text_without_a_bom_is_read_not_called_binary(encoding):
     assert roadmap.report.encoding == encoding
 
 
-def _workbook(rows, extra=None) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    if extra:
-        extra(ws)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_merged_cells_give_every_row_the_value_with_a_notice():
-    data = _workbook([["project", "approach", "team"], ["A", "fine-tune", "Risk"], ["B", "fine-tune", None]],
+    data = xlsx_bytes([["project", "approach", "team"], ["A", "fine-tune", "Risk"], ["B", "fine-tune", None]],
                      extra=lambda ws: ws.merge_cells("C2:C3"))
     roadmap = load_roadmap(data, name="m.xlsx")
     assert list(roadmap.projects["team"]) == ["Risk", "Risk"]
@@ -590,7 +590,7 @@ def test_merged_cells_give_every_row_the_value_with_a_notice():
 
 
 def test_formulas_saved_without_a_result_are_reported():
-    data = _workbook([["project", "approach", "build_cost_usd"], ["A", "fine-tune", "=1+1"], ["B", "API", 5]])
+    data = xlsx_bytes([["project", "approach", "build_cost_usd"], ["A", "fine-tune", "=1+1"], ["B", "API", 5]])
     roadmap = load_roadmap(data, name="f.xlsx")
     assert len(roadmap.projects) == 2 and pd.isna(roadmap.projects["build_cost_usd"].iloc[0])
     assert "formula saved without its result (C2)" in roadmap.report.notices[0]
@@ -608,15 +608,11 @@ def test_duplicate_headers_keep_every_column_and_say_so():
 
 
 def test_a_workbook_with_no_sheets_gets_a_sentence():
-    data = _workbook([["project", "approach"], ["A", "API"]])
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                start, end = payload.index(b"<sheets>"), payload.index(b"</sheets>") + len(b"</sheets>")
-                payload = payload[:start] + b"<sheets/>" + payload[end:]
-            dst.writestr(info.filename, payload)
+    data = xlsx_bytes([["project", "approach"], ["A", "API"]])
+
+    def no_sheets(book: bytes) -> bytes:
+        start, end = book.index(b"<sheets>"), book.index(b"</sheets>") + len(b"</sheets>")
+        return book[:start] + b"<sheets/>" + book[end:]
+
     with pytest.raises(RoadmapError, match="The workbook has no sheets"):
-        load_roadmap(buf.getvalue(), name="z.xlsx")
+        load_roadmap(rewrite_member(data, "xl/workbook.xml", no_sheets), name="z.xlsx")
