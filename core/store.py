@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import shutil
+import string
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -80,6 +81,20 @@ PORTFOLIO_SUFFIX = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+REVIEW_ID_ALPHABET = string.ascii_letters + string.digits
+REVIEW_ID_LENGTH = 22  # 22 characters of 62 = 131 bits: nobody guesses one
+
+
+def new_review_id() -> str:
+    """A random review id of letters and digits only.
+
+    Not `secrets.token_urlsafe`: one id in 32 of those starts with '-' or '_', and an id starting with '-'
+    reads as an option to the command line (`compare -x… y…` failed), and a trailing '_' or '-' is lost
+    when a link is copied out of a sentence.
+    """
+    return "".join(secrets.choice(REVIEW_ID_ALPHABET) for _ in range(REVIEW_ID_LENGTH))
 
 
 class StoreError(Exception):
@@ -356,7 +371,7 @@ class Store:
         """Save a new review under an id nobody can guess; adopt the first log's decisions on this file."""
         portfolio = _clean_portfolio(portfolio)
         now = _now()
-        review = Review(secrets.token_urlsafe(16), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
+        review = Review(new_review_id(), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
                         now, now, who[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data)
 
         def insert() -> None:
