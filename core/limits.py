@@ -53,9 +53,11 @@ MAX_YAML_DEPTH = Limit("AIRR_MAX_YAML_DEPTH", 20, "levels of nesting in an assum
                        "the file is two levels deep (group, key)")
 RENDER_TIMEOUT_S = Limit("AIRR_RENDER_TIMEOUT_S", 60, "seconds to render the charts of a brief",
                          "four charts take about a second")
+RENDER_MEMORY_MB = Limit("AIRR_RENDER_MEMORY_MB", 2_048, "megabytes of data memory for the chart renderer",
+                         "a 100,000-point scatter needs about 480 MB; four brief charts about 100 MB")
 
 ALL = (MAX_INPUT_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELLS, MAX_CELL_CHARS, MAX_XLSX_UNCOMPRESSED, MAX_XLSX_MEMBERS,
-       MAX_FIGURE, MAX_YAML_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, RENDER_TIMEOUT_S)
+       MAX_FIGURE, MAX_YAML_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, RENDER_TIMEOUT_S, RENDER_MEMORY_MB)
 
 
 def over(limit: Limit, found: str, advice: str = "split the file") -> str:

@@ -3,7 +3,7 @@
 vl-convert is native code (Rust and a JavaScript engine). A control character in a chart label made it
 panic, and a panic in native code aborts the whole process: with the renderer inside the Streamlit
 server, every user saw "Connection error". Labels are cleaned before they reach a chart (core.text), and
-the renderer still runs in a child with a time limit; when the child dies, each chart is retried alone
+the renderer still runs in a child with a time limit and a memory limit; when the child dies, each chart is retried alone
 so one bad chart costs only itself. `python -m core.render` is the child: JSON specs in, JSON SVGs out.
 """
 
@@ -50,7 +50,21 @@ def to_svg(specs: list[str]) -> list[str | None]:
     return svgs or [None] * len(specs)
 
 
+def _cap_memory() -> None:
+    """Bound the child's data memory (RLIMIT_DATA) so a huge chart cannot take the machine's memory.
+
+    Not RLIMIT_AS: the renderer's JavaScript engine reserves far more address space than it uses and
+    aborts at start under any address-space cap we tried (16 GB included). Past the data cap the child
+    dies, and to_svg reports that chart as not drawn.
+    """
+    import resource
+
+    cap = limits.RENDER_MEMORY_MB.value << 20
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+
+
 def _child() -> None:
+    _cap_memory()
     import vl_convert as vlc
 
     specs = json.loads(sys.stdin.buffer.read())

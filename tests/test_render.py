@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -30,6 +32,15 @@ def test_a_chart_that_aborts_the_renderer_costs_only_itself():
 def test_a_renderer_that_does_not_finish_in_time_gives_no_chart(monkeypatch):
     monkeypatch.setenv("AIRR_RENDER_TIMEOUT_S", "0")
     assert render.to_svg([_spec("Risk")]) == [None]
+
+
+def test_a_chart_past_the_renderers_memory_limit_gives_no_chart_and_the_caller_carries_on(monkeypatch):
+    big = json.dumps({"data": {"values": [{"x": i, "y": i} for i in range(20_000)]}, "mark": "point",
+                      "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                   "y": {"field": "y", "type": "quantitative"}}})
+    assert render.to_svg([big])[0] is not None  # drawn under the default limit
+    monkeypatch.setenv("AIRR_RENDER_MEMORY_MB", "64")
+    assert render.to_svg([big, _spec("Risk")]) == [None, None]
 
 
 def test_nothing_to_draw_starts_no_process(monkeypatch):
