@@ -1,4 +1,5 @@
-"""The review store: saved reviews and the append-only decision history, in any SQLAlchemy database.
+"""The review store: saved reviews (with their task overrides and named scenarios) and the append-only
+decision history, in any SQLAlchemy database.
 
 SQLite by default (data/airr.db, WAL mode, busy timeout); AIRR_DATABASE_URL or a `[database] url`
 in .streamlit/secrets.toml points it anywhere else (e.g. postgresql+psycopg://...). Decisions are
@@ -36,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -49,7 +51,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from core.minutes import DECISIONS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: reviews and decisions; 2: task overrides and saved scenarios per review
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'airr.db'}"
@@ -61,7 +63,7 @@ BUSY_TIMEOUT_MS = 10_000
 # fixed 64-bit value works, this one spells "airr".
 _PG_SCHEMA_LOCK = 0x61697272
 _RETRIES = 6
-MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO = 200, 5_000, 200
+MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
 HISTORY_COLUMNS = ["recorded_at", "portfolio", "project_id", "project", "decision", "reviewer", "revisit",
                    "note", "review_id"]
 CURRENT_COLUMNS = ["decision", "reviewer", "note", "revisit", "recorded_at"]
@@ -175,6 +177,18 @@ class Review:
     mapping: dict[str, str] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
     data: bytes | None = None  # None when listed without the file
+    # Tasks a person set on this review: project id -> {"task": ..., "by": who, "at": "YYYY-MM-DD HH:MM"}.
+    tasks: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of assumption overrides saved with a review."""
+
+    name: str
+    overrides: dict[str, Any]
+    saved_by: str
+    saved_at: datetime | None  # None for a scenario kept only in a browser session (the store was unavailable)
 
 
 T = TypeVar("T")
@@ -197,6 +211,20 @@ reviews = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("created_by", String(MAX_REVIEWER), nullable=False, default=""),
+    # Schema version 2. A server default, so a database upgraded in place (ALTER TABLE) fills existing rows,
+    # and an older copy of the app still running against it can go on inserting reviews without the column.
+    Column("tasks", Text, nullable=False, default="{}", server_default="{}"),
+)
+# Schema version 2: named assumption scenarios of a review; saving a name again replaces its overrides.
+scenarios = Table(
+    "scenarios", _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("review_id", String(43), nullable=False, index=True),
+    Column("name", String(MAX_SCENARIO), nullable=False),
+    Column("overrides", Text, nullable=False),
+    Column("saved_by", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("saved_at", DateTime, nullable=False),
+    UniqueConstraint("review_id", "name", name="scenarios_review_name"),
 )
 history = Table(
     "decision_history", _meta,
@@ -335,15 +363,22 @@ class Store:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
             insp = inspect(conn)
-            if insp.has_table("schema_version") and (conn.execute(
-                    select(func.max(schema_version.c.version))).scalar() or 0) >= SCHEMA_VERSION:
+            found = int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0) if insp.has_table(
+                "schema_version") else 0
+            if found >= SCHEMA_VERSION:
                 return
-            legacy = insp.has_table("decisions") and {"roadmap", "project_id"} <= {
+            # The first decision log's table stays in place after version 1 copied it; only copy it once.
+            legacy = found == 0 and insp.has_table("decisions") and {"roadmap", "project_id"} <= {
                 c["name"] for c in insp.get_columns("decisions")}
-            _meta.create_all(conn)
+            upgrade_reviews = insp.has_table("reviews") and "tasks" not in {
+                c["name"] for c in insp.get_columns("reviews")}
+            _meta.create_all(conn)  # only the tables that are missing
             if legacy:
                 self._migrate_legacy(conn)
-            self._create_triggers(conn)
+            if upgrade_reviews:
+                self._migrate_v1_reviews(conn)
+            if found == 0:
+                self._create_triggers(conn)
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now()))
 
     @staticmethod
@@ -356,6 +391,11 @@ class Store:
             ["portfolio", "project_id", "project", "decision", "reviewer", "email", "note", "revisit",
              "recorded_at"], rows))
 
+    @staticmethod
+    def _migrate_v1_reviews(conn: Connection) -> None:
+        """Version 1 -> 2: reviews gain their task overrides (none yet); the scenarios table is new (create_all)."""
+        conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN tasks TEXT NOT NULL DEFAULT '{}'")
+
     def _create_triggers(self, conn: Connection) -> None:
         if self.dialect == "sqlite":
             for ddl in _SQLITE_TRIGGERS:
@@ -367,19 +407,20 @@ class Store:
     # --- reviews -----------------------------------------------------------------------------------
 
     def create_review(self, portfolio: str, file_name: str, data: bytes, mapping: dict | None = None,
-                      overrides: dict | None = None, who: str = "") -> Review:
+                      overrides: dict | None = None, who: str = "", tasks: dict | None = None) -> Review:
         """Save a new review under an id nobody can guess; adopt the first log's decisions on this file."""
         portfolio = _clean_portfolio(portfolio)
         now = _now()
         review = Review(new_review_id(), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
-                        now, now, who[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data)
+                        now, now, who[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data,
+                        dict(tasks or {}))
 
         def insert() -> None:
             with self._write() as conn:
                 conn.execute(reviews.insert().values(
                     id=review.id, portfolio=portfolio, file_name=review.file_name, file_sha1=review.file_sha1,
                     file_bytes=data, mapping=json.dumps(review.mapping), overrides=json.dumps(review.overrides),
-                    created_at=now, updated_at=now, created_by=review.created_by))
+                    created_at=now, updated_at=now, created_by=review.created_by, tasks=json.dumps(review.tasks)))
                 self._adopt_legacy(conn, f"legacy:{review.file_sha1[:12]}", portfolio)
 
         self._guard("save the review", insert)
@@ -421,6 +462,35 @@ class Store:
 
         self._guard("save the review", update)
 
+    def set_task(self, review_id: str, project_id: str, task: str | None, who: str = "") -> dict[str, dict[str, str]]:
+        """Set one project's task on a review (None: back to the roadmap's own); the review's tasks afterwards.
+
+        Read and written in one locked transaction, so two reviewers changing different projects of the same
+        review at once both keep their change.
+        """
+        if not project_id:
+            raise ValueError("A task change needs the project id.")
+
+        def change() -> dict[str, dict[str, str]]:
+            with self._write() as conn:
+                query = select(reviews.c.tasks).where(reviews.c.id == review_id)
+                if self.dialect != "sqlite":  # SQLite's BEGIN IMMEDIATE already holds the write lock
+                    query = query.with_for_update()
+                found = conn.execute(query).first()
+                if found is None:
+                    raise StoreError("The review is no longer in the database, so the task was not saved.")
+                tasks = json.loads(found[0] or "{}")
+                if task is None:
+                    tasks.pop(project_id, None)
+                else:
+                    tasks[project_id[:200]] = {"task": task, "by": who.strip()[:MAX_REVIEWER],
+                                               "at": _now().strftime("%Y-%m-%d %H:%M")}
+                conn.execute(reviews.update().where(reviews.c.id == review_id).values(
+                    tasks=json.dumps(tasks), updated_at=_now()))
+                return tasks
+
+        return self._guard("save the task", change)
+
     def recent_reviews(self, limit: int = 10, portfolio: str | None = None) -> list[Review]:
         """The latest reviews, newest first, without their files."""
         cols = [c for c in reviews.c if c.name != "file_bytes"]
@@ -441,6 +511,50 @@ class Store:
                             .scalars())
 
         return self._guard("list the portfolios", read)
+
+    # --- scenarios ---------------------------------------------------------------------------------
+
+    def save_scenario(self, review_id: str, name: str, overrides: dict[str, Any], who: str = "") -> Scenario:
+        """Save a review's named scenario; a name saved again takes the new overrides, saver and time."""
+        name = " ".join(str(name).split())
+        if not name:
+            raise ValueError("Give the scenario a name before saving it.")
+        if len(name) > MAX_SCENARIO:
+            raise ValueError(f"Keep the scenario name under {MAX_SCENARIO} characters.")
+        saved = Scenario(name, dict(overrides), who.strip()[:MAX_REVIEWER], _now())
+        values = {"overrides": json.dumps(saved.overrides, default=str), "saved_by": saved.saved_by,
+                  "saved_at": saved.saved_at}
+
+        def upsert() -> None:
+            with self._write() as conn:
+                if conn.execute(select(reviews.c.id).where(reviews.c.id == review_id)).first() is None:
+                    raise StoreError("The review is no longer in the database, so the scenario was not saved.")
+                mine = (scenarios.c.review_id == review_id) & (scenarios.c.name == name)
+                if not conn.execute(scenarios.update().where(mine).values(**values)).rowcount:
+                    conn.execute(scenarios.insert().values(review_id=review_id, name=name, **values))
+
+        self._guard("save the scenario", upsert)
+        return saved
+
+    def scenarios(self, review_id: str) -> list[Scenario]:
+        """A review's saved scenarios, in the order they were first saved."""
+        def read() -> list[Scenario]:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(scenarios).where(scenarios.c.review_id == review_id)
+                                    .order_by(scenarios.c.id)).mappings()
+                return [Scenario(r["name"], json.loads(r["overrides"] or "{}"), r["saved_by"], r["saved_at"])
+                        for r in rows]
+
+        return self._guard("read the scenarios", read)
+
+    def delete_scenario(self, review_id: str, name: str) -> None:
+        """Remove one saved scenario of a review (nothing happens when there is none by that name)."""
+        def delete() -> None:
+            with self._write() as conn:
+                conn.execute(scenarios.delete().where((scenarios.c.review_id == review_id)
+                                                      & (scenarios.c.name == name)))
+
+        self._guard("delete the scenario", delete)
 
     # --- decisions ---------------------------------------------------------------------------------
 
@@ -538,4 +652,5 @@ def _clean_portfolio(name: str) -> str:
 def _review(row: Any, with_file: bool) -> Review:
     return Review(row["id"], row["portfolio"], row["file_name"], row["file_sha1"], row["created_at"],
                   row["updated_at"], row["created_by"], json.loads(row["mapping"] or "{}"),
-                  json.loads(row["overrides"] or "{}"), row["file_bytes"] if with_file else None)
+                  json.loads(row["overrides"] or "{}"), row["file_bytes"] if with_file else None,
+                  json.loads(row["tasks"] or "{}"))

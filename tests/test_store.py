@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LEGACY_DB = ROOT / "tests" / "fixtures" / "decisions_v0.sqlite"
 # The roadmap the fixture's decisions were taken on: bank.csv as it was then (the sample has changed since).
 LEGACY_ROADMAP = ROOT / "tests" / "fixtures" / "decisions_v0_roadmap.csv"
+# Written by schema version 1 (the store before task overrides and saved scenarios): one review of a
+# two-project roadmap "claims_2026-Q3.csv" with a 5-year horizon, and one decision taken in it.
+V1_DB = ROOT / "tests" / "fixtures" / "reviews_v1.sqlite"
+V1_REVIEW = "XNX7MtmPKMQC0pm1tEkflz"
 BANK = ROOT / "sample_portfolios" / "bank.csv"
 WRITERS, PER_WRITER = 8, 50
 
@@ -128,6 +133,100 @@ def test_reviews_are_saved_with_unguessable_ids_and_their_state_can_change(store
     assert {r.id for r in recent} == {first.id, second.id}
     assert all(r.data is None for r in recent)
     assert store.portfolios() == ["Bank core", "bank"]
+
+
+def test_task_overrides_are_kept_with_the_review_and_say_who_set_them(db_url):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    assert store.review(review.id).tasks == {}
+    store.set_task(review.id, "BNK-001", "tabular", "Dana")
+    # A second reviewer with their own connection changes another project: both changes are kept.
+    tasks = Store(db_url).set_task(review.id, "BNK-002", "vision", "")
+    assert {pid: t["task"] for pid, t in tasks.items()} == {"BNK-001": "tabular", "BNK-002": "vision"}
+    reopened = Store(db_url).review(review.id)
+    assert reopened.tasks["BNK-001"]["by"] == "Dana"
+    assert reopened.tasks["BNK-002"]["by"] == ""
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", reopened.tasks["BNK-001"]["at"])
+    # Back to the roadmap's own task; the other override stays.
+    store.set_task(review.id, "BNK-001", None)
+    assert set(store.review(review.id).tasks) == {"BNK-002"}
+    assert [r.tasks for r in store.recent_reviews()] == [{"BNK-002": reopened.tasks["BNK-002"]}]
+    with pytest.raises(StoreError, match="no longer in the database"):
+        store.set_task("no-such-review", "BNK-001", "tabular")
+
+
+def test_scenarios_are_saved_by_name_per_review(db_url):
+    store = Store(db_url)
+    one = store.create_review("bank", "bank.csv", BANK.read_bytes()).id
+    two = store.create_review("bank", "bank.csv", BANK.read_bytes()).id
+    store.save_scenario(one, "Five years", {"horizon_years": 5}, "Dana")
+    store.save_scenario(one, "  Senior   team ", {"loaded_fte_cost_usd": 400000.0, "horizon_years": 4}, "Lee")
+    store.save_scenario(two, "Five years", {"horizon_years": 2}, "Sam")
+    # Saved again under the same name: the new overrides replace the old, in the same place in the list.
+    store.save_scenario(one, "Five years", {"horizon_years": 5, "api_price_decline": 0.3}, "Kim")
+    again = Store(db_url).scenarios(one)
+    assert [(s.name, s.overrides, s.saved_by) for s in again] == [
+        ("Five years", {"horizon_years": 5, "api_price_decline": 0.3}, "Kim"),
+        ("Senior team", {"loaded_fte_cost_usd": 400000.0, "horizon_years": 4}, "Lee"),
+    ]
+    assert all(s.saved_at.year >= 2026 for s in again)
+    assert [(s.name, s.overrides) for s in store.scenarios(two)] == [("Five years", {"horizon_years": 2})]
+    store.delete_scenario(one, "Five years")
+    assert [s.name for s in store.scenarios(one)] == ["Senior team"]
+    assert store.scenarios("no-such-review") == []
+    with pytest.raises(ValueError, match="name"):
+        store.save_scenario(one, "   ", {"horizon_years": 5})
+    with pytest.raises(StoreError, match="no longer in the database"):
+        store.save_scenario("no-such-review", "Five years", {"horizon_years": 5})
+
+
+def test_a_version_1_file_is_upgraded_in_place(tmp_path):
+    db = tmp_path / "v1.db"
+    shutil.copy(V1_DB, db)
+    store = Store(f"sqlite:///{db}")
+    assert store.version() == SCHEMA_VERSION == 2
+    review = store.review(V1_REVIEW)
+    assert (review.portfolio, review.file_name, review.overrides, review.tasks) == (
+        "claims", "claims_2026-Q3.csv", {"horizon_years": 5}, {})
+    assert store.latest("claims") == {"claims-letter-drafter": "kill"}
+    store.set_task(V1_REVIEW, "card-fraud-scorer", "language", "Dana")
+    store.save_scenario(V1_REVIEW, "Two years", {"horizon_years": 2})
+    # Reopening neither migrates again nor loses what the upgraded file now holds.
+    again = Store(f"sqlite:///{db}")
+    assert again.review(V1_REVIEW).tasks["card-fraud-scorer"]["task"] == "language"
+    assert [s.name for s in again.scenarios(V1_REVIEW)] == ["Two years"]
+    assert again.count() == 1
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM schema_version ORDER BY version")).scalars().all() == [1, 2]
+    engine.dispose()
+    # The append-only trigger of version 1 is still there.
+    with pytest.raises(Exception, match="append-only"), again.engine.begin() as conn:
+        conn.execute(text("DELETE FROM decision_history"))
+
+
+def test_a_version_1_database_of_either_kind_is_upgraded(db_url):
+    # A database taken back to what version 1 created (no task column, no scenarios table, version 1 recorded),
+    # with a review written the way version 1 wrote it; then opened by this version.
+    Store(db_url).engine.dispose()
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE scenarios"))
+        conn.execute(text("ALTER TABLE reviews DROP COLUMN tasks"))
+        conn.execute(text("DELETE FROM schema_version"))
+        conn.execute(text("INSERT INTO schema_version (version, applied_at) VALUES (1, :t)"), {"t": "2026-11-01"})
+        conn.execute(text(
+            "INSERT INTO reviews (id, portfolio, file_name, file_sha1, file_bytes, mapping, overrides, created_at, "
+            "updated_at, created_by) VALUES ('r1', 'bank', 'bank.csv', 'x', :data, '{}', '{\"horizon_years\": 4}', "
+            ":t, :t, '')"), {"data": b"project,approach\nP,fine-tune\n", "t": "2026-11-01"})
+    engine.dispose()
+    store = Store(db_url)
+    assert store.version() == 2
+    assert (store.review("r1").overrides, store.review("r1").tasks) == ({"horizon_years": 4}, {})
+    store.set_task("r1", "p", "tabular", "Dana")
+    store.save_scenario("r1", "Three years", {"horizon_years": 3})
+    assert store.review("r1").tasks["p"]["task"] == "tabular"
+    assert [s.name for s in Store(db_url).scenarios("r1")] == ["Three years"]
 
 
 def test_review_ids_are_letters_and_digits_so_the_command_line_never_reads_one_as_an_option():
