@@ -59,12 +59,29 @@ def _pays_from(break_even: object) -> str:
 
 
 def task_origin(row: pd.Series) -> str:
-    """How the task was set, in words: given, inferred from which words, or assumed."""
-    source = row["task_source"]
+    """How the task was set, in words: set on this review by a person, given, inferred from which words, or assumed."""
+    if set_on_review(row):
+        return "set on this review"
+    return _origin(row, row["task"], row["task_source"])
+
+
+def set_on_review(row: pd.Series) -> bool:
+    """Whether a person set this project's task on the review (core.task.set_on_review)."""
+    return bool(row.get("task_set_on_review", False))
+
+
+def roadmap_task(row: pd.Series) -> tuple[str, str]:
+    """The task the roadmap gives or suggests and how, even when a person set another one on the review."""
+    if not set_on_review(row):
+        return row["task"], task_origin(row)
+    return row["roadmap_task"], _origin(row, row["roadmap_task"], row["roadmap_task_source"])
+
+
+def _origin(row: pd.Series, task: str, source: str) -> str:
     if source == "given":
         return "given in the roadmap"
     if source == "inferred":
-        words = matched_words(row["project"], row.get("description"), row["task"])
+        words = matched_words(row["project"], row.get("description"), task)
         return "inferred from " + ", ".join(f"'{w}'" for w in words) if words else "inferred"
     return "assumed: no task word in the name or description"
 

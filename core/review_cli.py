@@ -163,6 +163,7 @@ def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[
     from core import config, portfolio
     from core.loader import load_roadmap
     from core.store import portfolio_name
+    from core.task import set_on_review
 
     path = Path(arg)
     if path.is_file():
@@ -173,4 +174,5 @@ def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[
         raise usage_error(f"'{arg}' is neither a roadmap file nor a review id in the store")
     roadmap = load_roadmap(review.data, name=review.file_name, mapping=review.mapping)
     cfg = config.make(review.overrides) if review.overrides else config.defaults()
-    return portfolio.score(roadmap.projects, cfg), review.portfolio
+    projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
+    return portfolio.score(projects, cfg), review.portfolio

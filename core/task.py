@@ -7,6 +7,7 @@ regexes (RE2 in C++), so a 100,000-row roadmap costs a handful of vectorized pas
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -111,6 +112,26 @@ def _as_text(words: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
 def ensure_tasks(projects: pd.DataFrame) -> pd.DataFrame:
     """`with_tasks` unless it already ran (the loader keeps a file's own `task_source` column renamed)."""
     return projects if "task_source" in projects.columns else with_tasks(projects)
+
+
+def set_on_review(projects: pd.DataFrame, tasks: Mapping[str, str]) -> pd.DataFrame:
+    """The projects with the tasks a person set on the review (project id -> task) in place of the file's.
+
+    A task set by a person is `given`, like one typed in the roadmap. The roadmap's own task and its source
+    stay beside it (`roadmap_task`, `roadmap_task_source`) with `task_set_on_review`, so the review can say
+    what it replaced. Ids not in the file and unknown tasks are left out; no tasks: the frame as it came.
+    """
+    if not tasks:
+        return projects
+    out = ensure_tasks(projects).copy(deep=False)
+    wanted = out["project_id"].map({pid: t for pid, t in tasks.items() if t in specs()})
+    chosen = wanted.notna().to_numpy(dtype=bool)
+    out["roadmap_task"] = out["task"]
+    out["roadmap_task_source"] = out["task_source"]
+    out["task"] = out["task"].where(~chosen, wanted.astype("str"))
+    out["task_source"] = out["task_source"].where(~chosen, "given")
+    out["task_set_on_review"] = chosen
+    return out
 
 
 def matched_words(project: object, description: object, task: str) -> list[str]:

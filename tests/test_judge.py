@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES, load_rows, row_cells, score_one
 
-from core import config, portfolio
+from core import config, explain, portfolio
 from core.judge import judge
 from core.loader import load_roadmap
 from core.pricing import price
+from core.task import set_on_review
 
 # A fine-tune that trips none of the four flags at the defaults: 50,000 good examples, a 2-month build by the
 # default 2 FTE (2/12 x 2 x 275,000 = 91,667 of build people), an ops budget above half the 282,000 upkeep.
@@ -71,6 +72,33 @@ def test_an_unreadable_task_is_reported_and_inferred_instead():
     assert roadmap.report.warnings["column"].tolist() == ["task"]
     row = portfolio.score(roadmap.projects, config.defaults()).iloc[0]
     assert (row["task"], row["task_source"], row["verdict"]) == ("tabular", "inferred", "out_of_scope")
+
+
+def test_a_task_set_on_the_review_feeds_the_judgement_and_can_be_taken_back():
+    roadmap = load_rows(row_cells(project="Card fraud scorer", description="Scores card transactions"),
+                        row_cells(project="Claims letter drafter", **CLEAN))
+    ids = roadmap.projects["project_id"].tolist()
+    cfg = config.defaults()
+    before = portfolio.score(roadmap.projects, cfg)
+    assert before["verdict"].iloc[0] == "out_of_scope"
+    assert before["verdict"].iloc[1] != "out_of_scope"
+    # A person says the fraud scorer is a language model and the drafter is tabular scoring.
+    changed = portfolio.score(set_on_review(roadmap.projects, {ids[0]: "language", ids[1]: "tabular"}), cfg)
+    assert changed["verdict"].tolist()[0] in ("kill", "prove")
+    assert changed["verdict"].iloc[1] == "out_of_scope"
+    assert changed["task_source"].tolist() == ["given", "given"]
+    assert not math.isnan(changed["projected_savings_usd"].iloc[0])
+    assert math.isnan(changed["projected_savings_usd"].iloc[1])
+    # The roadmap's own task is kept beside the person's, in words for the review.
+    first = changed.iloc[0]
+    assert explain.task_origin(first) == "set on this review"
+    assert explain.roadmap_task(first) == ("tabular", "inferred from 'fraud', 'scores'")
+    assert "set on this review" in explain.verdict_sentence(changed.iloc[1], cfg)
+    # No tasks, an unknown id or an unknown task: nothing changes.
+    assert set_on_review(roadmap.projects, {}) is roadmap.projects
+    same = portfolio.score(set_on_review(roadmap.projects, {"elsewhere": "tabular", ids[0]: "banana"}), cfg)
+    assert same["verdict"].tolist() == before["verdict"].tolist()
+    assert same["task_source"].tolist() == before["task_source"].tolist()
 
 
 def test_a_summary_of_fraud_alerts_is_language_on_a_tie():
