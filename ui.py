@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import config, export, labels, minutes, portfolio, scenario
+from core import config, export, labels, minutes, portfolio, scenario, task
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, counted, money
-from core.store import Decision, Store, StoreError, database_url, portfolio_name
+from core.store import Decision, Scenario, Store, StoreError, database_url, portfolio_name
 from core.text import CleanLogRecords, escape_markdown
 
 ROOT = Path(__file__).parent
@@ -75,6 +75,7 @@ def _init_state() -> None:
     ss = st.session_state
     ss.setdefault("mapping", {})
     ss.setdefault("overrides", {})
+    ss.setdefault("tasks", {})  # tasks set on this review: project id -> {"task", "by", "at"} (core.store)
     ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
     ss.setdefault("reviewer", "")  # remembered for the session once typed
     _return_after_login()
@@ -86,7 +87,7 @@ def _init_state() -> None:
         path = SAMPLES_DIR / DEFAULT_SAMPLE
         set_source(path.name, path.read_bytes(), "sample")
         ss.saved_state = _state()
-    ss.setdefault("scenarios", {})  # saved scenarios of this session: name -> overrides
+    ss.setdefault("scenarios", {})  # the review's saved scenarios: name -> overrides (kept in the store)
     # Links that came without it (a bookmark of a page, the browser's back button) get it back.
     if ss.review_id and st.query_params.get("review") != ss.review_id:
         st.query_params["review"] = ss.review_id
@@ -125,6 +126,9 @@ def set_source(name: str, data: bytes, origin: str, portfolio: str | None = None
                                "key": hashlib.sha1(data).hexdigest()[:12],
                                "portfolio": portfolio or portfolio_name(name)}
     st.session_state.mapping = {}
+    # Task changes and saved scenarios belong to a review: another file starts without them.
+    st.session_state.tasks = {}
+    st.session_state.scenarios = {}
 
 
 def _state() -> tuple:
@@ -157,7 +161,10 @@ def open_review(review_id: str) -> bool:
     set_source(review.file_name, review.data, origin, review.portfolio)
     ss.mapping = dict(review.mapping)
     ss.overrides = dict(review.overrides)
+    ss.tasks = dict(review.tasks)
     ss.review_id = review.id
+    if problem := saved_scenarios()[1]:
+        ss.review_notice = problem
     ss.saved_state = _state()
     _clear_assumption_widgets()
     st.query_params["review"] = review.id
@@ -295,7 +302,7 @@ def ensure_review() -> str:
     if ss.review_id is None:
         src = ss.source
         review = store().create_review(src["portfolio"], src["name"], src["data"], ss.mapping, ss.overrides,
-                                       current_user()[1])
+                                       current_user()[1], ss.tasks)
         ss.review_id = review.id
         ss.saved_state = _state()
         st.query_params["review"] = review.id
@@ -326,6 +333,67 @@ def _save_state() -> None:
     except StoreError as exc:
         log.warning("review state not saved: %s", exc)
         st.warning(f"Your change applies here but was not saved with the review, so a refresh will lose it: {exc}")
+
+
+def set_task(project_id: str, new_task: str | None) -> str | None:
+    """Set a project's task on the review on screen (None: back to the roadmap's own), saving the default sample
+    as a review first. The change always applies on screen; returns a sentence when it could not be saved."""
+    ss = st.session_state
+    who = current_user()[0] or ss.reviewer
+    try:
+        ss.tasks = store().set_task(ensure_review(), project_id, new_task, who)
+    except StoreError as exc:
+        log.warning("task not saved: %s", exc)
+        tasks = {k: v for k, v in ss.tasks.items() if k != project_id}
+        if new_task is not None:
+            tasks[project_id] = {"task": new_task, "by": who, "at": ""}
+        ss.tasks = tasks
+        return f"The task applies here but was not saved with the review, so a refresh will lose it: {exc}"
+    return None
+
+
+def saved_scenarios() -> tuple[list[Scenario], str | None]:
+    """The review's saved scenarios, read again from the store (a colleague may have saved one), and a sentence
+    when the store cannot be read: the scenarios of this session are then shown instead."""
+    ss = st.session_state
+    if ss.get("review_id") is None:
+        return [Scenario(n, o, "", None) for n, o in ss.get("scenarios", {}).items()], None
+    try:
+        found = store().scenarios(ss.review_id)
+    except StoreError as exc:
+        log.warning("scenarios unavailable: %s", exc)
+        return ([Scenario(n, o, "", None) for n, o in ss.scenarios.items()],
+                f"Saved scenarios cannot be read right now: {exc}")
+    ss.scenarios = {s.name: s.overrides for s in found}
+    return found, None
+
+
+def save_scenario(name: str, overrides: dict) -> str | None:
+    """Save the assumptions under a name with the review (creating it for the default sample); kept for the
+    session when the store fails, with a sentence saying so. Raises ValueError for a name that will not do."""
+    ss = st.session_state
+    who = current_user()[0] or ss.reviewer
+    try:
+        saved = store().save_scenario(ensure_review(), name, overrides, who)
+    except StoreError as exc:
+        log.warning("scenario not saved: %s", exc)
+        ss.scenarios = {**ss.scenarios, " ".join(name.split()): dict(overrides)}
+        return f"The scenario is kept for this session only, so a refresh will lose it: {exc}"
+    ss.scenarios = {**ss.scenarios, saved.name: saved.overrides}
+    return None
+
+
+def delete_scenario(name: str) -> str | None:
+    """Remove a saved scenario from the review; a sentence when the store cannot."""
+    ss = st.session_state
+    if ss.review_id is not None:
+        try:
+            store().delete_scenario(ss.review_id, name)
+        except StoreError as exc:
+            log.warning("scenario not deleted: %s", exc)
+            return f"The scenario could not be deleted: {exc}"
+    ss.scenarios = {k: v for k, v in ss.scenarios.items() if k != name}
+    return None
 
 
 def link_params(project: str | None = None) -> dict[str, str]:
@@ -380,26 +448,33 @@ class Portfolio:
     error: str | None
     headers: list[str]
     name: str
-    inputs: tuple  # (data, name, mapping, overrides): the cache key of everything derived from it
+    inputs: tuple  # (data, name, mapping, overrides, tasks): the cache key of everything derived from it
 
 
 # A scored 100,000-row roadmap is about 100 MB in memory, so only a few are kept.
 @st.cache_data(max_entries=8, show_spinner=False)
-def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> tuple:
-    """(report, scored, error, headers) for a file, a mapping and assumption overrides; cached."""
+def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> tuple:
+    """(report, scored, error, headers) for a file, a mapping, assumption overrides and tasks set on the review;
+    cached."""
     cfg = _assumptions(overrides)
     try:
         roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
     except RoadmapError as exc:
         return None, None, str(exc), exc.headers
-    return roadmap.report, portfolio.score(roadmap.projects, cfg), None, []
+    return roadmap.report, portfolio.score(task.set_on_review(roadmap.projects, dict(tasks)), cfg), None, []
+
+
+def task_key(tasks: dict[str, dict[str, str]]) -> tuple:
+    """A review's task changes as part of a cache key: (project id, task) pairs, who and when left out."""
+    return tuple(sorted((pid, t["task"]) for pid, t in tasks.items()))
 
 
 def _inputs() -> tuple:
     _save_state()
     ss = st.session_state
     src = ss.source
-    return src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items()))
+    return (src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items())),
+            task_key(ss.tasks))
 
 
 def current() -> Portfolio:
@@ -419,9 +494,9 @@ def current() -> Portfolio:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
+def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
     """The ranked kill list for the same inputs as scored_for; cached."""
-    return portfolio.kill_list(scored_for(data, name, mapping, overrides)[1])
+    return portfolio.kill_list(scored_for(data, name, mapping, overrides, tasks)[1])
 
 
 CARD_LIMIT = 50  # the list shown as readable cards; the grid below holds every row
@@ -477,9 +552,10 @@ class KillView:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple) -> KillView:
+def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+                  decisions: tuple) -> KillView:
     """The Kill list page's cards, grid and filter columns for one set of inputs and decisions; cached."""
-    kill = kill_list_for(data, name, mapping, overrides)
+    kill = kill_list_for(data, name, mapping, overrides, tasks)
     decided = _decision_frame(kill["project_id"], decisions)
     status = decided["decision"].tolist()
     h = int(_assumptions(overrides).horizon_years)
@@ -509,11 +585,11 @@ def _decision_frame(project_ids: pd.Series, decisions: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, decisions: tuple,
-                 scenario_name: str = "") -> bytes:
+def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+                 decisions: tuple, scenario_name: str = "") -> bytes:
     """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
-    scored = scored_for(data, name, mapping, overrides)[1]
-    kill = kill_list_for(data, name, mapping, overrides)
+    scored = scored_for(data, name, mapping, overrides, tasks)[1]
+    kill = kill_list_for(data, name, mapping, overrides, tasks)
     decided = _decision_frame(kill["project_id"], decisions)
     changed = dict(overrides)
     if kind == "brief":
@@ -538,17 +614,17 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> pd.DataFrame:
+def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
     """The tornado table for the same inputs as scored_for; cached."""
     roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
-    return portfolio.sensitivity(roadmap.projects, _assumptions(overrides))
+    return portfolio.sensitivity(task.set_on_review(roadmap.projects, dict(tasks)), _assumptions(overrides))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _error_for(data: bytes, name: str, mapping: tuple, overrides: tuple) -> str | None:
+def _error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> str | None:
     # A cached copy of a scored frame costs milliseconds to hand out; a page that only needs to know
     # whether the file scored asks this instead.
-    report, scored, error, _ = scored_for(data, name, mapping, overrides)
+    report, scored, error, _ = scored_for(data, name, mapping, overrides, tasks)
     return None if scored is not None else error or "No roadmap is loaded."
 
 
@@ -631,7 +707,8 @@ def scored_review(review_id: str, url: str) -> pd.DataFrame | None:
     if review is None or review.data is None:
         return None
     overrides = tuple(sorted(review.overrides.items()))
-    return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides)[1]
+    return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides,
+                      task_key(review.tasks))[1]
 
 
 def current_decisions() -> tuple[tuple, str | None]:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts, explain, labels, portfolio, pricing
+from core import charts, explain, labels, portfolio, pricing, task
 from core.judge import reasons
 from core.minutes import DECISIONS
 from core.numbers import count, counted, percent
@@ -49,10 +49,54 @@ st.header(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.
 meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
 if not pd.isna(row["status"]):
     meta.append(labels.label("status", row["status"]))
-task = f"{labels.label('task', row['task'])} ({explain.task_origin(row)})"
-st.caption(" · ".join([labels.label("approaches", row["approach"]), ui.safe(task), *meta]))
+pid = row["project_id"]
+set_here = ss.tasks.get(pid) if explain.set_on_review(row) else None
+
+
+def _who_when(change: dict[str, str]) -> str:
+    by = f" by {change['by']}" if change.get("by") else ""
+    return f"set on this review{by}" + (f" on {change['at']} UTC" if change.get("at") else "")
+
+
+origin = _who_when(set_here) if set_here else explain.task_origin(row)
+st.caption(" · ".join([labels.label("approaches", row["approach"]),
+                       ui.safe(f"{labels.label('task', row['task'])} ({origin})"), *meta]))
 if not pd.isna(row["description"]):
     st.text(row["description"])
+
+
+def _task_picked(project_id: str) -> None:
+    ss.task_notice = ui.set_task(project_id, ss.task_choice)
+
+
+def _task_back(project_id: str) -> None:
+    ss.task_notice = ui.set_task(project_id, None)
+
+
+# The task decides whether the build-trap rules apply at all. A person can set it here: it is saved with the
+# review (so a refresh or the review's link shows it), applies on every page and in every download.
+if ss.get("task_for") != (pid, row["task"]):
+    ss.task_for = (pid, row["task"])
+    ss.task_choice = row["task"]
+with st.container(border=True, key="task_box"):
+    t1, t2 = st.columns([2, 1], vertical_alignment="bottom")
+    t1.selectbox("Task", list(task.specs()), key="task_choice", format_func=lambda t: labels.label("task", t),
+                 on_change=_task_picked, args=(pid,),
+                 help="What the model does. Language, vision and speech are judged by the build-trap rules; a "
+                      "custom model on a classic ML task is out of scope. A task picked here is saved with this "
+                      "review and applies on every page.")
+    file_task, file_origin = explain.roadmap_task(row)
+    if set_here:
+        back = {"inferred": "the inferred task", "assumed": "the assumed task"}.get(
+            row["roadmap_task_source"], "the roadmap's task")
+        t2.button(f"Back to {back}", key="task_back", on_click=_task_back, args=(pid,))
+        st.caption(ui.safe(f"Task {_who_when(set_here)}. The roadmap's own: {labels.label('task', file_task)} "
+                           f"({file_origin})."))
+    else:
+        st.caption(ui.safe(f"{labels.label('task', file_task)}, {file_origin}. If that is wrong, pick the right "
+                           "task: it is saved with this review."))
+    if notice := ss.pop("task_notice", None):
+        st.warning(ui.safe(notice))
 box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}.get(verdict, st.info)
 box(ui.safe(explain.verdict_sentence(row, cfg)))
 
@@ -65,8 +109,7 @@ def _input(name: str, value: str) -> str:
 
 
 if row["custom"] and not row["judged"]:
-    st.caption("The task decides the scope. If it is wrong, fill the roadmap's task column for this project "
-               "(language, vision, speech, tabular, forecasting or ranking) and load it again.")
+    st.caption("The task decides the scope. If it is wrong, pick the right one under Task above.")
 if row["judged"]:
     m = st.columns(4)
     m[0].metric("Build-trap score", f"{int(row['build_trap_score'])} / 100")
@@ -145,7 +188,6 @@ if row["judged"] and verdict in ("kill", "prove"):
 st.markdown("### Decision")
 # The default follows the verdict; ok and out_of_scope projects have nothing to decide here.
 DEFAULTS = {"kill": "kill", "prove": "needs-evidence", "keep": "keep"}
-pid = row["project_id"]
 if ss.get("decision_for") != pid:
     # Another project: the form starts from this project's default, not the last project's choice.
     ss.decision_for = pid

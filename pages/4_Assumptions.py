@@ -70,11 +70,23 @@ CURRENT = "Current assumptions (unsaved)"
 
 def _save_scenario() -> None:
     name = " ".join(str(ss.get("scenario_save_name", "")).split())
-    if not name:
-        ss.assumption_error = "Give the scenario a name before saving it."
+    try:
+        problem = ui.save_scenario(name, dict(ss.overrides))
+    except ValueError as exc:
+        ss.assumption_error = str(exc)
         return
-    ss.scenarios = {**ss.scenarios, name: dict(ss.overrides)}
-    ss.assumption_notice = f"Saved the scenario {name}."
+    if problem:
+        ss.assumption_error = problem
+    else:
+        ss.assumption_notice = f"Saved the scenario {name} with this review."
+
+
+def _delete_scenario(name: str) -> None:
+    ss.pop("scenario_compare", None)
+    if problem := ui.delete_scenario(name):
+        ss.assumption_error = problem
+    else:
+        ss.assumption_notice = f"Deleted the scenario {name}."
 
 
 def _use_scenario(name: str) -> None:
@@ -88,9 +100,9 @@ def _comparison(overrides: dict) -> None:
     if p.scored is None:
         st.info("Load a roadmap on the Home page to compare scenarios.")
         return
-    data, name, mapping, _ = p.inputs
-    base = ui.scored_for(data, name, mapping, ())[1]
-    scen = ui.scored_for(data, name, mapping, tuple(sorted(overrides.items())))[1]
+    data, name, mapping, _, tasks = p.inputs
+    base = ui.scored_for(data, name, mapping, (), tasks)[1]
+    scen = ui.scored_for(data, name, mapping, tuple(sorted(overrides.items())), tasks)[1]
     b, s_ = portfolio.summarize(base), portfolio.summarize(scen)
     st.caption(ui.md_text(scenario.describe(overrides)))
     m = st.columns(4)
@@ -139,7 +151,11 @@ t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_as
 
 st.header("Scenarios")
 st.caption("Change assumptions below, save them under a name, and compare any saved scenario with the baseline "
-           "(the defaults). Saved scenarios last for this browser session.")
+           "(the defaults). Saved scenarios are kept with this review: a refresh or the review's link brings "
+           "them back, and everyone on the review sees them.")
+saved, unavailable = ui.saved_scenarios()
+if unavailable:
+    st.warning(ui.safe(unavailable))
 s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
 s1.text_input("Scenario name", key="scenario_save_name", max_chars=40, placeholder="For example: senior team, 5 years")
 s2.button("Save scenario", key="scenario_save", on_click=_save_scenario, disabled=not ss.overrides,
@@ -150,6 +166,12 @@ if options:
     picked = c1.selectbox("Compare with the baseline", options, key="scenario_compare")
     if picked != CURRENT:
         c2.button("Use this scenario", key="scenario_use", on_click=_use_scenario, args=(picked,))
+        found = next(s for s in saved if s.name == picked)
+        by = f" by {found.saved_by}" if found.saved_by else ""
+        when = f" on {found.saved_at:%Y-%m-%d %H:%M} UTC" if found.saved_at else " for this session only"
+        d1, d2 = st.columns([3, 1], vertical_alignment="center")
+        d1.caption(ui.safe(f"Saved{by}{when}."))
+        d2.button("Delete this scenario", key="scenario_delete", on_click=_delete_scenario, args=(picked,))
     _comparison(ss.overrides if picked == CURRENT else ss.scenarios[picked])
 
 for group, items in groupby(params.values(), key=lambda p: p.group):

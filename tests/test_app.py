@@ -205,7 +205,7 @@ def test_an_out_of_scope_project_says_why_and_shows_no_money():
     sentence = [_shown(i.value) for i in at.info if "out of scope" in _shown(i.value)]
     assert sentence and "classic ML task" in sentence[0] and "inferred from 'fraud'" in sentence[0]
     assert not [m for m in at.metric if "TCO" in m.label]
-    assert any("task column" in c.value for c in at.caption)
+    assert any("pick the right one under Task" in c.value for c in at.caption)
 
 
 def test_a_refuted_scale_claim_shows_as_refuted_on_the_checklist():
@@ -337,10 +337,10 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     import ui
 
     data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
-    inputs = (data, "bank.csv", (), (("horizon_years", 5),), ())
+    inputs = (data, "bank.csv", (), (("horizon_years", 5),), (), ())
     rows = list(csv.DictReader(io.StringIO(ui.download_for("csv", *inputs, "Five years").decode("utf-8"))))
     assert rows and {r["scenario"] for r in rows} == {"Five years: horizon_years=5"}
-    baseline = list(csv.DictReader(io.StringIO(ui.download_for("csv", data, "bank.csv", (), (), ()).decode())))
+    baseline = list(csv.DictReader(io.StringIO(ui.download_for("csv", data, "bank.csv", (), (), (), ()).decode())))
     assert {r["scenario"] for r in baseline} == {"baseline"}
     book = load_workbook(io.BytesIO(ui.download_for("xlsx", *inputs, "Five years")))
     assert book.sheetnames == ["kill list", "Assumptions"]
@@ -351,6 +351,26 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     assert "Horizon 5 years (default 3 years)" in notes["Changed assumptions"]
     header = [c.value for c in sheet[6]]
     assert header[:3] == ["assumption", "key", "value"]
+
+
+def test_downloads_carry_the_tasks_set_on_the_review():
+    import csv
+    import io
+
+    import ui
+
+    data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+
+    def kill_list(tasks: tuple) -> dict[str, dict[str, str]]:
+        text = ui.download_for("csv", data, "bank.csv", (), (), tasks, ()).decode("utf-8")
+        return {r["project_id"]: r for r in csv.DictReader(io.StringIO(text))}
+
+    # BNK-024 is inferred to be tabular scoring (out of scope, so not on the kill list) until a person says
+    # it is a language model; BNK-001 leaves the list when a person says it is tabular.
+    assert "BNK-024" not in kill_list(())
+    changed = kill_list((("BNK-001", "tabular"), ("BNK-024", "language")))
+    assert (changed["BNK-024"]["task"], changed["BNK-024"]["task_source"]) == ("language", "given")
+    assert "BNK-001" not in changed
 
 
 def test_table_downloads_are_ours_and_neutralized():

@@ -259,3 +259,98 @@ def test_with_login_settings_home_offers_sign_in(db):
     at.run()
     assert not at.exception
     assert at.button(key="sign_in").label == "Sign in"
+
+
+def _header(at: AppTest) -> str:
+    return _shown(at.header[0].value)
+
+
+def test_a_task_changed_on_the_review_changes_the_verdict_everywhere_and_lasts(db):
+    # "Underwriting decision model (IRB)", a fine-tune inferred to be tabular scoring, so out of scope.
+    at = _home(project="BNK-024")
+    at.session_state["reviewer"] = "Dana"
+    at.switch_page(REVIEW).run()
+    assert "Out of scope" in _header(at)
+    assert at.selectbox(key="task_choice").value == "tabular"
+    assert "review" not in at.query_params  # the untouched default sample is not saved yet
+    at.selectbox(key="task_choice").select("language").run()
+    assert not at.exception
+    assert "Prove first" in _header(at)  # judged as a language model, it lacks its proofs
+    assert any("set on this review by Dana" in _shown(c.value) for c in at.caption)
+    assert any("The roadmap's own: Tabular (classic ML) (inferred from 'underwriting'" in _shown(c.value)
+               for c in at.caption)
+    review_id = at.query_params["review"]  # the first change saved the sample as a review
+    assert {pid: t["task"] for pid, t in Store(db).review(review_id).tasks.items()} == {"BNK-024": "language"}
+    verdict = _header(at)
+    at.run()  # a rerun keeps it
+    assert _header(at) == verdict
+    # Every page scores with it: the project is now on the Kill list.
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert "Underwriting decision model (IRB)" in set(at.dataframe[0].value["project"])
+    # A new session with the review's link (a refresh, or a colleague) shows the same task and verdict.
+    other = _home(review=review_id, project="BNK-024")
+    other.switch_page(REVIEW).run()
+    assert not other.exception
+    assert _header(other) == verdict
+    assert other.selectbox(key="task_choice").value == "language"
+    # Back to the inferred task: out of scope again, here and for the next visitor.
+    other.button(key="task_back").click().run()
+    assert "Out of scope" in _header(other)
+    assert other.selectbox(key="task_choice").value == "tabular"
+    assert Store(db).review(review_id).tasks == {}
+    again = _home(review=review_id, project="BNK-024")
+    again.switch_page(REVIEW).run()
+    assert "Out of scope" in _header(again)
+
+
+ASSUMPTIONS = "pages/4_Assumptions.py"
+
+
+def test_saved_scenarios_live_with_the_review(db):
+    at = _home()
+    at.session_state["reviewer"] = "Dana"
+    at.switch_page(ASSUMPTIONS).run()
+    at.number_input(key="assume_horizon_years").set_value(5).run()
+    at.text_input(key="scenario_save_name").input("Five years").run()
+    at.button(key="scenario_save").click().run()
+    assert not at.exception
+    review_id = at.query_params["review"]
+    [saved] = Store(db).scenarios(review_id)
+    assert (saved.name, saved.overrides, saved.saved_by) == ("Five years", {"horizon_years": 5}, "Dana")
+    comparison = _metric(at, "Kill-list savings, scenario")
+    # A refresh or a colleague with the link: the review's assumptions and its saved scenario are back.
+    other = _home(review=review_id)
+    other.switch_page(ASSUMPTIONS).run()
+    assert not other.exception
+    assert other.session_state["overrides"] == {"horizon_years": 5}
+    other.button(key="scenario_reset").click().run()
+    assert other.selectbox(key="scenario_compare").options == ["Five years"]
+    assert _metric(other, "Kill-list savings, scenario") == comparison
+    assert any("Saved by Dana on " in _shown(c.value) for c in other.caption)
+    # The colleague saves one of their own; the first session sees it on its next run.
+    other.number_input(key="assume_loaded_fte_cost_usd").set_value(400000).run()
+    other.text_input(key="scenario_save_name").input("Senior team").run()
+    other.button(key="scenario_save").click().run()
+    at.run()
+    assert at.selectbox(key="scenario_compare").options == ["Five years", "Senior team"]
+    at.selectbox(key="scenario_compare").select("Senior team").run()
+    at.button(key="scenario_use").click().run()
+    assert at.session_state["overrides"] == {"loaded_fte_cost_usd": 400000}
+    at.button(key="scenario_delete").click().run()
+    assert not at.exception
+    assert [s.name for s in Store(db).scenarios(review_id)] == ["Five years"]
+
+
+def test_scenarios_are_kept_for_the_session_when_the_store_is_broken(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database " * 200)
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{bad}")
+    at = _home()
+    at.switch_page(ASSUMPTIONS).run()
+    at.number_input(key="assume_horizon_years").set_value(5).run()
+    at.text_input(key="scenario_save_name").input("Five years").run()
+    at.button(key="scenario_save").click().run()
+    assert not at.exception
+    assert any("kept for this session only" in _shown(e.value) for e in at.error)
+    assert at.selectbox(key="scenario_compare").options == ["Five years"]
+    assert _metric(at, "Kill-list savings, scenario")
