@@ -354,3 +354,17 @@ def test_scenarios_are_kept_for_the_session_when_the_store_is_broken(tmp_path, m
     assert any("kept for this session only" in _shown(e.value) for e in at.error)
     assert at.selectbox(key="scenario_compare").options == ["Five years"]
     assert _metric(at, "Kill-list savings, scenario")
+
+
+def test_a_task_change_applies_with_a_warning_when_the_store_is_broken(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database " * 200)
+    monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{bad}")
+    at = _home(project="BNK-024")
+    at.switch_page(REVIEW).run()
+    at.selectbox(key="task_choice").select("language").run()
+    assert not at.exception
+    assert "Prove first" in _header(at)
+    assert any("not saved with the review, so a refresh will lose it" in _shown(w.value) for w in at.warning)
+    at.button(key="task_back").click().run()
+    assert "Out of scope" in _header(at)
