@@ -112,3 +112,17 @@ def test_the_cli_compares_saved_reviews_with_their_decisions(capsys, tmp_path):
     assert out.count("ZOMBIE") == 1
     assert cli.main(["compare", old.id, "no-such-review", "--db", db]) == 2
     assert "neither a roadmap file nor a review id" in capsys.readouterr().err
+
+
+def test_the_cli_scores_a_saved_review_with_the_tasks_set_on_it(capsys, tmp_path):
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    store = Store(db)
+    bank = (SAMPLES / "bank.csv").read_bytes()
+    plain = store.create_review("bank", "bank.csv", bank)
+    changed = store.create_review("bank", "bank.csv", bank)
+    # BNK-024 is inferred to be tabular scoring (out of scope); a reviewer says it is a language model.
+    store.set_task(changed.id, "BNK-024", "language", "Dana")
+    assert cli.main(["compare", plain.id, changed.id, "--db", db, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [moved] = [c for c in data["changes"] if c["project_id"] == "BNK-024"]
+    assert (moved["verdict_before"], moved["verdict_after"]) == ("out_of_scope", "prove")
