@@ -16,7 +16,7 @@ import streamlit as st
 from core import config, export, labels, minutes, portfolio, scenario, task
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, counted, money
-from core.store import Decision, Scenario, Store, StoreError, database_url, portfolio_name
+from core.store import Decision, Review, Scenario, Store, StoreError, database_url, portfolio_name
 from core.text import CleanLogRecords, escape_markdown
 
 ROOT = Path(__file__).parent
@@ -701,14 +701,22 @@ def decision_history(project_id: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def scored_review(review_id: str, url: str) -> pd.DataFrame | None:
-    """A saved review's roadmap scored with its own mapping and assumptions (None when it cannot be read)."""
+def scored_review(review_id: str, url: str, state: tuple) -> pd.DataFrame | None:
+    """A saved review's roadmap scored with its own mapping, assumptions and tasks (None when it cannot be read).
+
+    `state` (review_state) is part of the cache key only: a review whose state changed since is scored again."""
     review = _store(url).review(review_id)
     if review is None or review.data is None:
         return None
     overrides = tuple(sorted(review.overrides.items()))
     return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides,
                       task_key(review.tasks))[1]
+
+
+def review_state(review: Review) -> tuple:
+    """A saved review's mapping, assumptions and tasks as a cache key (its file never changes)."""
+    return (tuple(sorted(review.mapping.items())), tuple(sorted((k, str(v)) for k, v in review.overrides.items())),
+            task_key(review.tasks))
 
 
 def current_decisions() -> tuple[tuple, str | None]:

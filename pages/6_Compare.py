@@ -29,7 +29,7 @@ if not earlier:
 labels_of = {r.id: f"{r.file_name} · {r.updated_at:%Y-%m-%d %H:%M} UTC" for r in earlier}
 picked = st.selectbox("Earlier review", list(labels_of), format_func=lambda i: ui.safe(labels_of[i]),
                       key="compare_with")
-before = ui.scored_review(picked, database_url())
+before = ui.scored_review(picked, database_url(), ui.review_state(next(r for r in earlier if r.id == picked)))
 if before is None:
     st.warning("That review's file can no longer be read; pick another.")
     st.stop()

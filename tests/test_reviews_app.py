@@ -368,3 +368,18 @@ def test_a_task_change_applies_with_a_warning_when_the_store_is_broken(tmp_path,
     assert any("not saved with the review, so a refresh will lose it" in _shown(w.value) for w in at.warning)
     at.button(key="task_back").click().run()
     assert "Out of scope" in _header(at)
+
+
+def test_compare_scores_an_earlier_review_again_when_its_tasks_change(db):
+    store = Store(db)
+    bank = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+    earlier = store.create_review("bank", "bank.csv", bank)
+    now = store.create_review("bank", "bank.csv", bank)
+    at = _home(review=now.id)
+    at.switch_page("pages/6_Compare.py").run()
+    assert not at.exception
+    assert _metric(at, "Verdict changes") == "0"
+    # Someone sets a task on the earlier review (in another session): the comparison follows.
+    store.set_task(earlier.id, "BNK-024", "language", "Dana")
+    at.run()
+    assert _metric(at, "Verdict changes") == "1"
