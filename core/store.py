@@ -4,7 +4,8 @@ decision history, in any SQLAlchemy database.
 SQLite by default (data/airr.db, WAL mode, busy timeout); AIRR_DATABASE_URL or a `[database] url`
 in .streamlit/secrets.toml points it anywhere else (e.g. postgresql+psycopg://...). Decisions are
 keyed by portfolio and project id, never by file bytes; the history is insert-only, and on SQLite
-and PostgreSQL a trigger makes the database itself refuse UPDATE and DELETE on it.
+and PostgreSQL a trigger makes the database itself refuse UPDATE and DELETE on it. The tables and their
+migrations are in core/schema.py.
 """
 
 from __future__ import annotations
@@ -27,31 +28,30 @@ from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import (
-    Column,
-    Date,
-    DateTime,
     Engine,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     create_engine,
     event,
     func,
-    inspect,
-    literal,
     select,
     text,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from core import schema
 from core.minutes import DECISIONS
+from core.schema import (
+    MAX_NOTE,
+    MAX_PORTFOLIO,
+    MAX_REVIEWER,
+    MAX_SCENARIO,
+    SCHEMA_VERSION,
+    aliases,
+    history,
+    reviews,
+    scenarios,
+)
 
-SCHEMA_VERSION = 2  # 1: reviews and decisions; 2: task overrides and saved scenarios per review
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'airr.db'}"
@@ -63,7 +63,6 @@ BUSY_TIMEOUT_MS = 10_000
 # fixed 64-bit value works, this one spells "airr".
 _PG_SCHEMA_LOCK = 0x61697272
 _RETRIES = 6
-MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
 HISTORY_COLUMNS = ["recorded_at", "portfolio", "project_id", "project", "decision", "reviewer", "revisit",
                    "note", "review_id"]
 CURRENT_COLUMNS = ["decision", "reviewer", "note", "revisit", "recorded_at"]
@@ -193,85 +192,6 @@ class Scenario:
 
 T = TypeVar("T")
 
-_meta = MetaData()
-schema_version = Table(
-    "schema_version", _meta,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", DateTime, nullable=False),
-)
-reviews = Table(
-    "reviews", _meta,
-    Column("id", String(43), primary_key=True),
-    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
-    Column("file_name", String(255), nullable=False),
-    Column("file_sha1", String(40), nullable=False, index=True),
-    Column("file_bytes", LargeBinary, nullable=False),
-    Column("mapping", Text, nullable=False, default="{}"),
-    Column("overrides", Text, nullable=False, default="{}"),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-    Column("created_by", String(MAX_REVIEWER), nullable=False, default=""),
-    # Schema version 2. A server default, so a database upgraded in place (ALTER TABLE) fills existing rows,
-    # and an older copy of the app still running against it can go on inserting reviews without the column.
-    Column("tasks", Text, nullable=False, default="{}", server_default="{}"),
-)
-# Schema version 2: named assumption scenarios of a review; saving a name again replaces its overrides.
-scenarios = Table(
-    "scenarios", _meta,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("review_id", String(43), nullable=False, index=True),
-    Column("name", String(MAX_SCENARIO), nullable=False),
-    Column("overrides", Text, nullable=False),
-    Column("saved_by", String(MAX_REVIEWER), nullable=False, default=""),
-    Column("saved_at", DateTime, nullable=False),
-    UniqueConstraint("review_id", "name", name="scenarios_review_name"),
-)
-history = Table(
-    "decision_history", _meta,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
-    Column("project_id", String(200), nullable=False),
-    Column("project", Text, nullable=False),
-    Column("decision", String(32), nullable=False),
-    Column("reviewer", String(MAX_REVIEWER), nullable=False),
-    Column("email", String(320), nullable=False, default=""),
-    Column("note", Text, nullable=False, default=""),
-    Column("revisit", Date, nullable=True),
-    Column("review_id", String(43), nullable=True),
-    Column("recorded_at", DateTime, nullable=False),
-)
-# Decisions recorded under another key that now belong to a portfolio: `legacy:<hash>` rows of the
-# first decision log, adopted when a file with that hash is loaded again. Rows are only inserted,
-# so the history itself never has to be rewritten.
-aliases = Table(
-    "portfolio_aliases", _meta,
-    Column("alias", String(MAX_PORTFOLIO), primary_key=True),
-    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
-    Column("adopted_at", DateTime, nullable=False),
-)
-# The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
-_legacy = Table(
-    "decisions", MetaData(),
-    Column("id", Integer, primary_key=True), Column("roadmap", String(64)), Column("project_id", String(200)),
-    Column("project", Text), Column("decision", String(32)), Column("reviewer", String(200)),
-    Column("note", Text), Column("revisit", Date), Column("recorded_at", DateTime),
-)
-
-_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS decision_history_no_{op.lower()} BEFORE {op} ON decision_history "
-    "BEGIN SELECT RAISE(ABORT, 'decision history is append-only'); END"
-    for op in ("UPDATE", "DELETE")
-]
-_PG_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION airr_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'decision history is append-only'; END $$",
-    "CREATE TRIGGER decision_history_append_only BEFORE UPDATE OR DELETE ON decision_history "
-    "FOR EACH ROW EXECUTE FUNCTION airr_history_append_only()",
-    "CREATE TRIGGER decision_history_no_truncate BEFORE TRUNCATE ON decision_history "
-    "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
-]
-
-
 def _is_transient(exc: BaseException) -> bool:
     message = str(getattr(exc, "orig", exc)).lower()
     return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
@@ -349,60 +269,19 @@ class Store:
 
     def version(self) -> int:
         with self.engine.connect() as conn:
-            if not inspect(conn).has_table("schema_version"):
-                return 0
-            return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+            return schema.version(conn)
 
     def _ensure_schema(self) -> None:
         if self.version() >= SCHEMA_VERSION:
             return
         # Every process may arrive here at once on a new database. The whole creation runs in one
         # transaction that first takes a database-wide lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
-        # advisory lock), then looks again: the first process creates, the others find it done.
+        # advisory lock), then looks again (core.schema.upgrade): the first process creates, the others
+        # find it done.
         with self._write() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
-            insp = inspect(conn)
-            found = int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0) if insp.has_table(
-                "schema_version") else 0
-            if found >= SCHEMA_VERSION:
-                return
-            # The first decision log's table stays in place after version 1 copied it; only copy it once.
-            legacy = found == 0 and insp.has_table("decisions") and {"roadmap", "project_id"} <= {
-                c["name"] for c in insp.get_columns("decisions")}
-            upgrade_reviews = insp.has_table("reviews") and "tasks" not in {
-                c["name"] for c in insp.get_columns("reviews")}
-            _meta.create_all(conn)  # only the tables that are missing
-            if legacy:
-                self._migrate_legacy(conn)
-            if upgrade_reviews:
-                self._migrate_v1_reviews(conn)
-            if found == 0:
-                self._create_triggers(conn)
-            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now()))
-
-    @staticmethod
-    def _migrate_legacy(conn: Connection) -> None:
-        """Version 0 -> 1: copy the first log's rows, keyed `legacy:<hash>`; the old table stays as it was."""
-        src = _legacy.c
-        rows = select(literal("legacy:") + src.roadmap, src.project_id, src.project, src.decision, src.reviewer,
-                      literal(""), src.note, src.revisit, src.recorded_at).order_by(src.id)
-        conn.execute(history.insert().from_select(
-            ["portfolio", "project_id", "project", "decision", "reviewer", "email", "note", "revisit",
-             "recorded_at"], rows))
-
-    @staticmethod
-    def _migrate_v1_reviews(conn: Connection) -> None:
-        """Version 1 -> 2: reviews gain their task overrides (none yet); the scenarios table is new (create_all)."""
-        conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN tasks TEXT NOT NULL DEFAULT '{}'")
-
-    def _create_triggers(self, conn: Connection) -> None:
-        if self.dialect == "sqlite":
-            for ddl in _SQLITE_TRIGGERS:
-                conn.exec_driver_sql(ddl)
-        elif self.dialect == "postgresql":
-            for ddl in _PG_TRIGGERS:
-                conn.exec_driver_sql(ddl)
+            schema.upgrade(conn, self.dialect, _now())
 
     # --- reviews -----------------------------------------------------------------------------------
 

@@ -1,0 +1,157 @@
+"""The store's tables, and the forward migration that brings any older database to SCHEMA_VERSION.
+
+Version 0 is the first release's decision log (one table `decisions`, rows keyed by a file hash); version 1
+added reviews, the append-only decision history and portfolio aliases; version 2 added the tasks people set
+on a review and the review's saved scenarios. `upgrade` runs inside the store's locked schema transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    inspect,
+    literal,
+    select,
+)
+from sqlalchemy.engine import Connection
+
+SCHEMA_VERSION = 2  # 1: reviews and decisions; 2: task overrides and saved scenarios per review
+MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
+
+meta = MetaData()
+schema_version = Table(
+    "schema_version", meta,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+reviews = Table(
+    "reviews", meta,
+    Column("id", String(43), primary_key=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),
+    Column("file_sha1", String(40), nullable=False, index=True),
+    Column("file_bytes", LargeBinary, nullable=False),
+    Column("mapping", Text, nullable=False, default="{}"),
+    Column("overrides", Text, nullable=False, default="{}"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("created_by", String(MAX_REVIEWER), nullable=False, default=""),
+    # Schema version 2. A server default, so a database upgraded in place (ALTER TABLE) fills existing rows,
+    # and an older copy of the app still running against it can go on inserting reviews without the column.
+    Column("tasks", Text, nullable=False, default="{}", server_default="{}"),
+)
+# Schema version 2: named assumption scenarios of a review; saving a name again replaces its overrides.
+scenarios = Table(
+    "scenarios", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("review_id", String(43), nullable=False, index=True),
+    Column("name", String(MAX_SCENARIO), nullable=False),
+    Column("overrides", Text, nullable=False),
+    Column("saved_by", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("saved_at", DateTime, nullable=False),
+    UniqueConstraint("review_id", "name", name="scenarios_review_name"),
+)
+history = Table(
+    "decision_history", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("project_id", String(200), nullable=False),
+    Column("project", Text, nullable=False),
+    Column("decision", String(32), nullable=False),
+    Column("reviewer", String(MAX_REVIEWER), nullable=False),
+    Column("email", String(320), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("revisit", Date, nullable=True),
+    Column("review_id", String(43), nullable=True),
+    Column("recorded_at", DateTime, nullable=False),
+)
+# Decisions recorded under another key that now belong to a portfolio: `legacy:<hash>` rows of the
+# first decision log, adopted when a file with that hash is loaded again. Rows are only inserted,
+# so the history itself never has to be rewritten.
+aliases = Table(
+    "portfolio_aliases", meta,
+    Column("alias", String(MAX_PORTFOLIO), primary_key=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("adopted_at", DateTime, nullable=False),
+)
+# The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
+_legacy = Table(
+    "decisions", MetaData(),
+    Column("id", Integer, primary_key=True), Column("roadmap", String(64)), Column("project_id", String(200)),
+    Column("project", Text), Column("decision", String(32)), Column("reviewer", String(200)),
+    Column("note", Text), Column("revisit", Date), Column("recorded_at", DateTime),
+)
+
+_SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS decision_history_no_{op.lower()} BEFORE {op} ON decision_history "
+    "BEGIN SELECT RAISE(ABORT, 'decision history is append-only'); END"
+    for op in ("UPDATE", "DELETE")
+]
+_PG_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION airr_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'decision history is append-only'; END $$",
+    "CREATE TRIGGER decision_history_append_only BEFORE UPDATE OR DELETE ON decision_history "
+    "FOR EACH ROW EXECUTE FUNCTION airr_history_append_only()",
+    "CREATE TRIGGER decision_history_no_truncate BEFORE TRUNCATE ON decision_history "
+    "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
+]
+
+
+
+def version(conn: Connection) -> int:
+    """The schema version a database is at (0: none yet, or only the first release's log)."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+
+def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
+    """Bring the database to SCHEMA_VERSION, step by step from whatever version it is at (nothing when current)."""
+    found = version(conn)
+    if found >= SCHEMA_VERSION:
+        return
+    insp = inspect(conn)
+    # The first decision log's table stays in place after version 1 copied it; only copy it once.
+    legacy = found == 0 and insp.has_table("decisions") and {"roadmap", "project_id"} <= {
+        c["name"] for c in insp.get_columns("decisions")}
+    upgrade_reviews = insp.has_table("reviews") and "tasks" not in {c["name"] for c in insp.get_columns("reviews")}
+    meta.create_all(conn)  # only the tables that are missing
+    if legacy:
+        _migrate_legacy(conn)
+    if upgrade_reviews:
+        _migrate_v1_reviews(conn)
+    if found == 0:
+        _create_triggers(conn, dialect)
+    conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
+
+
+def _migrate_legacy(conn: Connection) -> None:
+    """Version 0 -> 1: copy the first log's rows, keyed `legacy:<hash>`; the old table stays as it was."""
+    src = _legacy.c
+    rows = select(literal("legacy:") + src.roadmap, src.project_id, src.project, src.decision, src.reviewer,
+                  literal(""), src.note, src.revisit, src.recorded_at).order_by(src.id)
+    conn.execute(history.insert().from_select(
+        ["portfolio", "project_id", "project", "decision", "reviewer", "email", "note", "revisit",
+         "recorded_at"], rows))
+
+
+def _migrate_v1_reviews(conn: Connection) -> None:
+    """Version 1 -> 2: reviews gain their task overrides (none yet); the scenarios table is new (create_all)."""
+    conn.exec_driver_sql("ALTER TABLE reviews ADD COLUMN tasks TEXT NOT NULL DEFAULT '{}'")
+
+
+def _create_triggers(conn: Connection, dialect: str) -> None:
+    for ddl in {"sqlite": _SQLITE_TRIGGERS, "postgresql": _PG_TRIGGERS}.get(dialect, []):
+        conn.exec_driver_sql(ddl)
