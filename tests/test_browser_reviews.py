@@ -1,5 +1,5 @@
 """Reviews in a real browser: a decision survives a server restart, and a refresh or a shared link shows the
-same roadmap, mapping and assumptions (a `streamlit run` server driven by headless Chromium)."""
+same roadmap, mapping, assumptions, saved scenario and task (a `streamlit run` server driven by headless Chromium)."""
 
 from __future__ import annotations
 
@@ -122,6 +122,18 @@ def test_refresh_and_shared_link_show_the_same_roadmap_and_numbers(chromium, tmp
         cost.fill("400000")
         cost.press("Enter")
         _settled(page)
+        page.get_by_label("Scenario name").fill("Senior team")
+        page.get_by_label("Scenario name").press("Enter")
+        page.get_by_role("button", name="Save scenario").click()
+        page.get_by_text("Saved the scenario Senior team").wait_for(timeout=60_000)
+        # A task set on Project review: "Claims model" (no task word, so assumed language) is tabular scoring.
+        page.locator('[data-testid="stPageLink-NavLink"][href^="Project_review"]').first.click()
+        page.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        _settled(page)
+        _pick(page, "Project", "Claims model")
+        _pick(page, "Task", "Tabular")
+        page.get_by_text("Task set on this review").wait_for(timeout=60_000)
+        assert "Out of scope" in _project_heading(page)
         _home_link(page).click()
         page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
         _settled(page)
@@ -145,3 +157,11 @@ def test_refresh_and_shared_link_show_the_same_roadmap_and_numbers(chromium, tmp
 
         expect(colleague.get_by_role("spinbutton", name=re.compile("Loaded cost per ML FTE"))).to_have_value(
             "400000", timeout=30_000)
+        expect(colleague.get_by_role("combobox", name="Compare with the baseline")).to_have_value(
+            "Senior team", timeout=30_000)
+        colleague.locator('[data-testid="stPageLink-NavLink"][href^="Project_review"]').first.click()
+        colleague.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
+        _settled(colleague)
+        _pick(colleague, "Project", "Claims model")
+        assert "Out of scope" in _project_heading(colleague)
+        colleague.get_by_text("Task set on this review").wait_for(timeout=60_000)
