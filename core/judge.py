@@ -149,7 +149,8 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     heaviest = np.where(fired.any(axis=1), np.argmax(fired * weights, axis=1), len(FLAGS))
     code = ((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest
     cols["recommendation"] = _recommendations()[code]
-    return pd.DataFrame(cols, index=projects.index)
+    # copy=False: the arrays were built here for this frame; consolidating them would only copy them again.
+    return pd.DataFrame(cols, index=projects.index, copy=False)
 
 
 @lru_cache(maxsize=1)
