@@ -241,10 +241,42 @@ def slug(names: pd.Series) -> pd.Series:
         plain = pc.replace_substring_regex(pc.utf8_normalize(pc.filter(arr, accented), form="NFKD"),
                                            r"[\x{0300}-\x{036f}]+", "")
         arr = pc.replace_with_mask(arr, accented, plain)
-    arr = pc.replace_substring_regex(pc.utf8_lower(arr), r"[^0-9a-z]+", "-")
-    arr = pc.utf8_trim(arr, characters="-")
+    arr = pc.utf8_trim(_dash_runs(pc.utf8_lower(arr)), characters="-")
     s = pd.Series(pd.array(arr, dtype="str"), index=names.index)
     return s.where(s != "", "project")
+
+
+def _dash_runs(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Each run of characters other than 0-9 and a-z turned into one '-' (what the regex [^0-9a-z]+ -> '-' does).
+
+    Hand-written on the UTF-8 bytes with numpy: Arrow's regex replace costs about half a microsecond per
+    name, 50 ms on 100,000 names, where these few passes over the whole buffer cost a fraction of that.
+    Byte by byte is the same as character by character here: every byte of a non-ASCII character is above
+    0x7f, so such a character is a run of bytes outside 0-9a-z and becomes part of one '-' either way.
+    """
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    nulls = arr.is_null() if arr.null_count else None
+    arr = arr.cast(pa.large_string()).fill_null("")
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    first, last = int(offsets[0]), int(offsets[-1])
+    data = (np.frombuffer(data_buf, dtype=np.uint8)[first:last] if last > first else np.zeros(0, dtype=np.uint8))
+    offsets = offsets - first
+    kept = ((data >= ord("0")) & (data <= ord("9"))) | ((data >= ord("a")) & (data <= ord("z")))
+    # A byte outside the set opens a run unless the byte before it, in the same name, is outside it too:
+    # those later bytes of a run are dropped, the first becomes the '-'.
+    dropped = np.zeros(len(data), dtype=bool)
+    dropped[1:] = ~kept[1:] & ~kept[:-1]
+    starts = offsets[:-1]
+    dropped[starts[starts < len(data)]] = False
+    out = np.where(kept, data, np.uint8(ord("-")))
+    gone = np.flatnonzero(dropped)
+    if gone.size:
+        out = np.delete(out, gone)
+        offsets = offsets - np.searchsorted(gone, offsets)
+    result = pa.LargeStringArray.from_buffers(len(arr), pa.py_buffer(offsets), pa.py_buffer(out))
+    return result if nulls is None else pc.if_else(nulls, pa.scalar(None, pa.large_string()), result)
 
 
 MAX_DUPLICATES_LISTED = 200
@@ -272,7 +304,9 @@ def _assign_ids(projects: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     given = projects["project_id"].fillna("").str.strip()
     ids = given.copy()
     needs_slug = (given == "").to_numpy()
-    if needs_slug.any():
+    if needs_slug.all():
+        ids = slug(projects["project"])  # the usual case, and a masked write of every row costs 20 ms
+    elif needs_slug.any():
         ids[needs_slug] = slug(projects.loc[needs_slug, "project"])
     duplicates += _duplicate_lines(given, given, projects["row"],
                                    "Project id '{value}' appears on rows {rows}; later ones get a suffix.")
