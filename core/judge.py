@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
-from core.pricing import TIERS
-from core.task import default_task, ensure_tasks, specs
+from core.pricing import TIERS, is_, tier_codes
+from core.task import as_text, default_task, ensure_tasks, specs
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok", "out_of_scope")
@@ -56,12 +56,11 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     classic = ~np.array([specs()[t].in_scope for t in names])[task_code]
     # Only custom models on a foundation-model task are judged; classic ML is out of the essay's scope.
     judged = custom & ~classic
-    scratch = (projects["approach"] == "from_scratch").to_numpy()
+    scratch = is_(projects["approach"], "from_scratch")
     examples = projects["training_examples"].to_numpy(dtype="float64")
     tokens = projects["training_tokens"].to_numpy(dtype="float64")
     size = terms["model_size_b_used"].to_numpy(dtype="float64")
-    quality = projects["data_quality"].fillna("").to_numpy(dtype=object)
-    coverage = projects["fm_coverage"].fillna("").to_numpy(dtype=object)
+    coverage = projects["fm_coverage"]
     months = projects["build_months"].fillna(a.custom_build_months).to_numpy(dtype="float64")
     ops = projects["ops_budget_usd_per_year"].to_numpy(dtype="float64")
     value = projects["expected_annual_value_usd"].to_numpy(dtype="float64")
@@ -80,10 +79,10 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
 
     with np.errstate(invalid="ignore"):
         too_few_tokens = np.isnan(tokens) | (tokens < a.data_tokens_per_param * size * 1e9)
-        too_few_examples = np.isnan(examples) | (examples < a.data_min_examples_fine_tune) | (quality == "low")
+        too_few_examples = np.isnan(examples) | (examples < a.data_min_examples_fine_tune) | is_(projects["data_quality"], "low")
         flags = {
             "data": np.where(scratch, too_few_tokens, too_few_examples),
-            "treadmill": (months >= a.treadmill_months) | (coverage == "good"),
+            "treadmill": (months >= a.treadmill_months) | is_(coverage, "good"),
             "maintenance": np.isnan(ops) | (ops < a.maintenance_budget_ratio * upkeep),
             "talent": (build_people >= a.talent_cost_usd) | (~np.isnan(value) & (people > a.talent_value_ratio * value * h)),
         }
@@ -102,11 +101,11 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         "regulatory": regulated & named & confirmed,
     }
     claimed = {
-        "domain": np.isin(coverage, ["none", "poor"]) | eval_gap | domain_proven,
+        "domain": is_(coverage, "none") | is_(coverage, "poor") | eval_gap | domain_proven,
         "scale": (volume_claim & ~volume_refuted) | (latency_claim & ~latency_refuted) | proven["scale"],
         "regulatory": regulated,
     }
-    cols: dict[str, np.ndarray] = {"custom": custom, "judged": judged}
+    cols: dict[str, np.ndarray | pd.Series] = {"custom": custom, "judged": judged}
     for f in FLAGS:
         cols[f"flag_{f}"] = flags[f] & judged
     for j in JUSTIFICATIONS:
@@ -118,7 +117,7 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     any_claimed = np.logical_or.reduce([cols[f"claimed_{j}"] for j in JUSTIFICATIONS])
     # Codes index VERDICTS ("kill", "prove", "keep", "ok", "out_of_scope").
     verdict = np.select([~custom, ~judged, any_proven, any_claimed], [3, 4, 2, 1], default=0)
-    cols["verdict"] = np.array(VERDICTS, dtype=object)[verdict]
+    cols["verdict"] = as_text(list(VERDICTS), verdict, projects.index)
 
     weights = np.array([getattr(a, f"weight_{f}") for f in FLAGS], dtype="float64")
     fired = np.column_stack([cols[f"flag_{f}"] for f in FLAGS])
@@ -129,9 +128,12 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     score[custom & ~judged] = pd.NA
     cols["build_trap_score"] = score
 
-    cols["flags"] = _combine([cols[f"flag_{f}"] for f in FLAGS], list(FLAGS), ";")
-    cols["justifications_claimed"] = _combine([cols[f"claimed_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";")
-    cols["justifications_proven"] = _combine([cols[f"proven_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";")
+    index = projects.index
+    cols["flags"] = _combine([cols[f"flag_{f}"] for f in FLAGS], list(FLAGS), ";", index)
+    cols["justifications_claimed"] = _combine([cols[f"claimed_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";",
+                                              index)
+    cols["justifications_proven"] = _combine([cols[f"proven_{j}"] for j in JUSTIFICATIONS], list(JUSTIFICATIONS), ";",
+                                             index)
 
     is_prove = verdict == 1
     needs = {
@@ -141,20 +143,20 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         "regulation": is_prove & regulated & ~named,
         "compliance": is_prove & regulated & ~confirmed,
     }
-    cols["evidence_needed"] = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ")
+    cols["evidence_needed"] = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ", index)
 
-    tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
-    tier_code = np.select([tier == t for t in TIERS], range(len(TIERS)), default=TIERS.index(a.default_api_tier))
+    tier_code = tier_codes(projects["api_tier"], a.default_api_tier)
     # What a kept model should fix first: its heaviest fired flag (len(FLAGS) when none fired).
     heaviest = np.where(fired.any(axis=1), np.argmax(fired * weights, axis=1), len(FLAGS))
     code = ((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest
-    cols["recommendation"] = _recommendations()[code]
+    cols["recommendation"] = as_text(_recommendations(), code, index)
     # copy=False: the arrays were built here for this frame; consolidating them would only copy them again.
+    # The text columns are Arrow already (as_text): numpy object arrays would be converted string by string.
     return pd.DataFrame(cols, index=projects.index, copy=False)
 
 
 @lru_cache(maxsize=1)
-def _recommendations() -> np.ndarray:
+def _recommendations() -> pa.Array:
     """Every recommendation text, indexed by ((verdict * tiers + tier) * tasks + task) * (flags + 1) + flag to fix."""
     text = reasons()
     fixes = [f"fix first: {text['flags'][f]['title'].lower()}" for f in FLAGS] + [""]
@@ -173,15 +175,14 @@ def _recommendations() -> np.ndarray:
                         "ok": "Recommended path; no change",
                         "out_of_scope": "Out of scope: a classic ML task; judge it on its own business case",
                     }[verdict])
-    return np.array(texts, dtype=object)
+    return pa.array(texts, type=pa.large_string())
 
 
-def _combine(masks: list[np.ndarray], texts: list[str], sep: str) -> np.ndarray:
+def _combine(masks: list[np.ndarray], texts: list[str], sep: str, index: pd.Index) -> pd.Series:
     """Per row, the texts whose mask is set, joined by sep. Rows are coded as bit patterns and each
     pattern's text is built once, so 100,000 rows cost a table lookup rather than string work per row."""
     code = np.zeros(len(masks[0]), dtype=np.int64)
     for bit, mask in enumerate(masks):
         code |= mask.astype(np.int64) << bit
-    table = np.array([sep.join(t for bit, t in enumerate(texts) if pattern >> bit & 1)
-                      for pattern in range(1 << len(texts))], dtype=object)
-    return table[code]
+    table = [sep.join(t for bit, t in enumerate(texts) if pattern >> bit & 1) for pattern in range(1 << len(texts))]
+    return as_text(table, code, index)

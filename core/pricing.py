@@ -24,6 +24,20 @@ def _fill(s: pd.Series, default: float) -> np.ndarray:
     return s.fillna(default).to_numpy(dtype="float64")
 
 
+def is_(s: pd.Series, word: str) -> np.ndarray:
+    """Where a text column holds `word` (False where blank), compared by Arrow: turning the column into
+    Python strings first would cost more than the comparison."""
+    return s.eq(word).to_numpy(dtype=bool, na_value=False)
+
+
+def tier_codes(tier: pd.Series, default: str) -> np.ndarray:
+    """Each project's API tier as an index into TIERS; a blank tier is the default one."""
+    codes = np.full(len(tier), TIERS.index(default))
+    for i, name in enumerate(TIERS):
+        codes[is_(tier, name)] = i
+    return codes
+
+
 def decline_sum(decline: float, years: int) -> float:
     """Sum over years 1..N of the year's price factor, (1 - decline)^(t - 1)."""
     return float(sum((1.0 - decline) ** t for t in range(years)))
@@ -49,10 +63,9 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     h = float(a.horizon_years)
     years = int(h)
     loaded = a.loaded_fte_cost_usd
-    approach = projects["approach"].to_numpy(dtype=object)
-    scratch = approach == "from_scratch"
-    status = projects["status"].fillna("proposed").to_numpy(dtype=object)
-    task = projects["task"].to_numpy(dtype=object)
+    scratch = is_(projects["approach"], "from_scratch")
+    in_progress = is_(projects["status"], "in_progress")
+    live = is_(projects["status"], "live")
 
     months = _fill(projects["build_months"], a.custom_build_months)
     fte = _fill(projects["ml_fte"], a.custom_ml_fte)
@@ -60,7 +73,7 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     calls = _fill(projects["daily_calls"], 0.0)
     t_in = _fill(projects["tokens_in_per_call"], a.default_tokens_in)
     t_out = _fill(projects["tokens_out_per_call"], a.default_tokens_out)
-    tier = projects["api_tier"].fillna(a.default_api_tier).to_numpy(dtype=object)
+    tier = tier_codes(projects["api_tier"], a.default_api_tier)
     size_given = projects["model_size_b"].to_numpy(dtype="float64")
     size = np.where(np.isnan(size_given) | (size_given <= 0), a.default_model_size_b, size_given)
     tokens = projects["training_tokens"].to_numpy(dtype="float64")
@@ -85,12 +98,12 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     out["build_estimated"] = np.isnan(planned)
     build = np.where(np.isnan(planned), estimate, planned)
     spent = _fill(projects["spent_to_date_usd"], 0.0)
-    build = np.where(status == "in_progress", np.maximum(0.0, build - spent), build)
-    out["custom_build_usd"] = np.where(status == "live", 0.0, build)
+    build = np.where(in_progress, np.maximum(0.0, build - spent), build)
+    out["custom_build_usd"] = np.where(live, 0.0, build)
 
     # Images and audio reach either model as input tokens.
-    modality = (np.where(task == "vision", a.images_per_call * a.tokens_per_image, 0.0)
-                + np.where(task == "speech", a.audio_minutes_per_call * a.tokens_per_audio_minute, 0.0))
+    modality = (np.where(is_(projects["task"], "vision"), a.images_per_call * a.tokens_per_image, 0.0)
+                + np.where(is_(projects["task"], "speech"), a.audio_minutes_per_call * a.tokens_per_audio_minute, 0.0))
     out["modality_tokens_per_call"] = modality
 
     # Serving: each replica holds the weights; its throughput is the 8B figure scaled by size, for the
@@ -129,7 +142,6 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     out["tco_custom_usd"] = custom_fixed + out["custom_serving_usd_per_year"] * gpu_sum
     out["tco_api_rag_usd"] = api_fixed + out["api_run_usd_year1"] * api_sum + h * out["retrieval_usd_per_year"]
     out["projected_savings_usd"] = out["tco_custom_usd"] - out["tco_api_rag_usd"]
-    live = status == "live"
     out["build_ml_people_usd"] = np.where(live, 0.0, out["build_people_usd"])
     out["ml_people_cost_usd"] = out["build_ml_people_usd"] + h * a.custom_ongoing_fte * loaded
 
@@ -175,8 +187,7 @@ def break_even(gap: np.ndarray, per_replica: np.ndarray, per_call: np.ndarray, c
 
 
 def _tier_price(tier: np.ndarray, a: Assumptions, side: str) -> np.ndarray:
-    default = getattr(a, f"price_{side}_{a.default_api_tier}")
-    return np.select([tier == t for t in TIERS], [getattr(a, f"price_{side}_{t}") for t in TIERS], default)
+    return np.array([getattr(a, f"price_{side}_{t}") for t in TIERS], dtype="float64")[tier]
 
 
 def yearly_costs(terms: pd.Series, cfg: Assumptions) -> pd.DataFrame:

@@ -98,14 +98,15 @@ def with_tasks(projects: pd.DataFrame) -> pd.DataFrame:
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         task[todo] = task_u[codes]
         source[todo] = np.where(hit[codes], 1, 2)
-    out["task"] = _as_text(names, task, out.index)
-    out["task_source"] = _as_text(list(SOURCES), source, out.index)
+    out["task"] = as_text(names, task, out.index)
+    out["task_source"] = as_text(list(SOURCES), source, out.index)
     return out
 
 
-def _as_text(words: list[str], codes: np.ndarray, index: pd.Index) -> pd.Series:
+def as_text(words: list[str] | pa.Array, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """Codes into `words` as a text column, built by Arrow (a Python string per row costs more)."""
-    arr = pc.take(pa.array(words, type=pa.large_string()), pa.array(codes.astype(np.int64)))
+    table = words if isinstance(words, pa.Array) else pa.array(words, type=pa.large_string())
+    arr = pc.take(table, pa.array(codes.astype(np.int64)))
     return pd.Series(pd.array(arr, dtype="str"), index=index)
 
 
