@@ -96,7 +96,7 @@ def run(argv: list[str]) -> int:
     table = export.machine_table(scored)
     payload: str | bytes
     if fmt == "csv":
-        payload = export.to_csv(table)
+        payload = export.csv_bytes(table)
     elif fmt == "json":
         payload = export.to_json(table)
     elif fmt == "md":
@@ -106,7 +106,7 @@ def run(argv: list[str]) -> int:
     _write(payload, args.out)
     report = roadmap.report
     if args.rejects:
-        _write(export.to_csv(report.rejected), args.rejects)
+        _write(export.csv_bytes(report.rejected), args.rejects)
     _report(report)
     return EXIT_STRICT if args.strict and len(report.rejected) else EXIT_OK
 
