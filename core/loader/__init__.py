@@ -39,15 +39,10 @@ def load_roadmap(
     if kind == "xlsx":
         raw, sheet_title, notices = xlsx.read_xlsx(data, sheet)
     else:
-        text, encoding, notices = detect.decode(data)
-        if detect.looks_binary(text):
-            raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
-        delim = detect.sniff_delimiter(text)
-        read.check_text(text, delim)
-        raw = read.read_csv_arrow(text, delim)
-        if raw is None:
-            raw = read.read_csv_text(text, delim)
-        read.check_cells(raw, len(text))
+        raw, encoding, delim, notices = _read_csv(data)
+    # From here on only the cells are needed: a million-row file's bytes and text are hundreds of MB,
+    # and handing them back before validation lets it reuse that memory instead of asking for more.
+    del data
     if raw.empty:
         raise RoadmapError("The file has no rows.")
     head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
@@ -83,6 +78,22 @@ def load_roadmap(
         roadmap.report.rejected = pd.concat([above, roadmap.report.rejected], ignore_index=True)
         roadmap.report.rows_read += header_pos
     return roadmap
+
+
+def _read_csv(data: bytes) -> tuple[pd.DataFrame, str, str, list[str]]:
+    """The cells of a CSV file, its encoding, delimiter and notices; its text is freed on return."""
+    text, encoding, notices = detect.decode(data)
+    if detect.looks_binary(text):
+        raise RoadmapError("This file is binary data, not a CSV or XLSX table.")
+    delim = detect.sniff_delimiter(text)
+    read.check_text(text, delim)
+    # A UTF-8 file goes to Arrow as the bytes it is, rather than as its text encoded once more.
+    utf8 = memoryview(data)[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else None
+    raw = read.read_csv_arrow(text, delim, utf8)
+    if raw is None:
+        raw = read.read_csv_text(text, delim)
+    read.check_cells(raw, len(text))
+    return raw, encoding, delim, notices
 
 
 def _listed(cells: list[str], limit: int = 160) -> str:

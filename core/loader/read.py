@@ -63,8 +63,10 @@ def check_cells(frame: pd.DataFrame, text_chars: int) -> None:
                                            f"{int(lengths.iloc[row]):,} characters"))
 
 
-def read_csv_arrow(text: str, delim: str) -> pd.DataFrame | None:
+def read_csv_arrow(text: str, delim: str, utf8: bytes | memoryview | None = None) -> pd.DataFrame | None:
     """pyarrow's multi-threaded reader, for files whose every line has the same number of fields.
+
+    `utf8` is the text's own UTF-8 bytes when the file has them, read in place instead of encoding `text`.
 
     Returns None when a line differs (a blank line, a short note, a wider row): the careful reader
     below keeps those lines in place, so row numbers stay right and no cell is lost.
@@ -79,7 +81,7 @@ def read_csv_arrow(text: str, delim: str) -> pd.DataFrame | None:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(pa.py_buffer(utf8 if utf8 is not None else text.encode("utf-8"))),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True,
                                              newlines_in_values=True, ignore_empty_lines=False,
