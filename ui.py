@@ -277,6 +277,7 @@ def start_review(name: str, data: bytes, origin: str) -> None:
             ss.join_offer = {"portfolio": wanted, "file_name": earlier[0].file_name,
                              "when": earlier[0].updated_at.strftime("%Y-%m-%d %H:%M")}
         review = s.create_review(chosen, name, data, ss.mapping, ss.overrides, current_user()[1])
+        _decisions_changed()  # a new review may adopt decisions recorded for its file before reviews existed
     except StoreError as exc:
         log.warning("review not saved: %s", exc)
         ss.review_id = None
@@ -303,6 +304,7 @@ def ensure_review() -> str:
         src = ss.source
         review = store().create_review(src["portfolio"], src["name"], src["data"], ss.mapping, ss.overrides,
                                        current_user()[1], ss.tasks)
+        _decisions_changed()
         ss.review_id = review.id
         ss.saved_state = _state()
         st.query_params["review"] = review.id
@@ -314,6 +316,7 @@ def rename_portfolio(name: str) -> None:
     ss = st.session_state
     review_id = ensure_review()
     store().update_review(review_id, portfolio=name)
+    _decisions_changed()
     ss.source["portfolio"] = " ".join(name.split())
     ss.pop("join_offer", None)
 
@@ -620,7 +623,9 @@ def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple, ta
     return portfolio.sensitivity(task.set_on_review(roadmap.projects, dict(tasks)), _assumptions(overrides))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# The spinner is the cache's own: it shows only while the file is being scored, so a warm rerun starts no
+# spinner (each st.spinner starts a timer thread and sends a message, even when the work takes no time).
+@st.cache_data(max_entries=8, show_spinner="Scoring the roadmap…")
 def _error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> str | None:
     # A cached copy of a scored frame costs milliseconds to hand out; a page that only needs to know
     # whether the file scored asks this instead.
@@ -640,12 +645,11 @@ class Inputs:
 def require_inputs() -> Inputs:
     """Like require_portfolio, without fetching the scored frame (for pages that show cached views of it)."""
     inputs = _inputs()
-    with st.spinner("Scoring the roadmap…"):
-        try:
-            error = _error_for(*inputs)
-        except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
-            log.exception("scoring failed")
-            error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
+    try:
+        error = _error_for(*inputs)
+    except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
+        log.exception("scoring failed")
+        error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
     if error:
         st.error(safe(error))
         page_link("app.py", "Go to Home to load another roadmap or fix the column mapping")
@@ -693,6 +697,7 @@ def record_decision(project_id: str, project: str, decision: str, note: str, rev
     review_id = ensure_review()
     store().append(Decision(portfolio_of_screen(), project_id, project, decision, reviewer, note, revisit,
                             review_id, email))
+    _decisions_changed()
 
 
 def decision_history(project_id: str | None = None) -> pd.DataFrame:
@@ -719,15 +724,32 @@ def review_state(review: Review) -> tuple:
             task_key(review.tasks))
 
 
+# The Kill list reads the decisions on every rerun (each filter click). A copy shared for a few seconds spares
+# the database that read, while a colleague's decision still shows within DECISIONS_TTL_S; this session's
+# own writes clear it (_decisions_changed), so a decision recorded here shows on the next page at once.
+DECISIONS_TTL_S = 3.0
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _decisions_of(url: str, portfolio: str, window: int) -> tuple:
+    """A portfolio's current decisions as a hashable tuple; `window` (time over the TTL) only ages the entry.
+    A StoreError is raised, not cached, so an unavailable store is asked again on the next rerun."""
+    current = _store(url).current(portfolio)
+    return tuple((pid, r.decision, r.reviewer, r.note, r.revisit) for pid, r in current.iterrows())
+
+
+def _decisions_changed() -> None:
+    _decisions_of.clear()
+
+
 def current_decisions() -> tuple[tuple, str | None]:
     """The current decision of each project as a hashable tuple (for cache keys), and an error sentence when
     the store is unavailable: a broken database costs the decision columns, never the page."""
     try:
-        current = store().current(portfolio_of_screen())
+        rows = _decisions_of(database_url(), portfolio_of_screen(), int(time.monotonic() // DECISIONS_TTL_S))
     except StoreError as exc:
         log.warning("decisions unavailable: %s", exc)
         return (), f"Decisions cannot be shown right now: {exc}"
-    rows = tuple((pid, r.decision, r.reviewer, r.note, r.revisit) for pid, r in current.iterrows())
     return rows, None
 
 

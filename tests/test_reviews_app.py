@@ -383,3 +383,46 @@ def test_compare_scores_an_earlier_review_again_when_its_tasks_change(db):
     store.set_task(earlier.id, "BNK-024", "language", "Dana")
     at.run()
     assert _metric(at, "Verdict changes") == "1"
+
+
+def _kill_list_decisions(at: AppTest) -> dict[str, str]:
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "decision" in df.value.columns)
+    return dict(zip(table["project"], table["decision"], strict=True))
+
+
+def test_a_decision_recorded_here_shows_on_the_kill_list_at_once(db, monkeypatch):
+    import ui
+
+    # An hour's TTL: only the store write clearing the shared copy can make the new decision appear.
+    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 3600.0)
+    kill_id = _by_verdict()["kill"]
+    at = _home(project=kill_id)
+    at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review before anything is read
+    before = _kill_list_decisions(at)  # read once, and kept
+    at.query_params["project"] = kill_id
+    at.switch_page(REVIEW).run()
+    project = at.selectbox(key="review_project").format_func(kill_id)
+    at.text_input(key="decision_reviewer").input("Sam")
+    at.selectbox(key="decision_choice").select("rescope")
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    after = _kill_list_decisions(at)
+    assert before[next(p for p in before if p in project)] == "Open"
+    assert after[next(p for p in after if p in project)] == "Rescope"
+
+
+def test_a_colleagues_decision_shows_once_the_shared_copy_ages(db, monkeypatch):
+    import ui
+    from core.store import Decision
+
+    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 3600.0)
+    kill_id = _by_verdict()["kill"]
+    at = _home()
+    at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review, so it has a portfolio
+    name = next(p for p in _kill_list_decisions(at))
+    Store(db).append(Decision(at.session_state["source"]["portfolio"], kill_id, name, "kill", "Colleague"))
+    assert "Kill" not in _kill_list_decisions(at).values()  # within the TTL the page does not ask again
+    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e-9)  # the TTL has passed
+    assert "Kill" in _kill_list_decisions(at).values()
