@@ -97,6 +97,12 @@ with st.container(border=True, key="task_box"):
                            "task: it is saved with this review."))
     if notice := ss.pop("task_notice", None):
         st.warning(ui.safe(notice))
+    # Tasks are kept by project id: after a mapping change that gives projects other ids, say so, never drop silently.
+    if unused := sorted(set(ss.tasks) - set(ids)):
+        verb = "names" if len(unused) == 1 else "name"
+        st.caption(ui.safe(f"{counted(len(unused), 'task change')} on this review {verb} a project id the file, as "
+                           f"read now, does not have ({', '.join(unused[:5])}{', …' if len(unused) > 5 else ''}); "
+                           "a change applies again when its id comes back."))
 box = {"kill": st.error, "prove": st.warning, "keep": st.info, "ok": st.success}.get(verdict, st.info)
 box(ui.safe(explain.verdict_sentence(row, cfg)))
 

@@ -426,3 +426,16 @@ def test_a_colleagues_decision_shows_once_the_shared_copy_ages(db, monkeypatch):
     assert "Kill" not in _kill_list_decisions(at).values()  # within the TTL the page does not ask again
     monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e-9)  # the TTL has passed
     assert "Kill" in _kill_list_decisions(at).values()
+
+
+def test_a_task_change_whose_project_id_is_gone_is_named_not_dropped_silently(db):
+    bank = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+    review = Store(db).create_review("bank", "bank.csv", bank, tasks={
+        "BNK-024": {"task": "language", "by": "Dana", "at": "2026-11-29 06:00"},
+        "OLD-7": {"task": "tabular", "by": "Dana", "at": "2026-11-29 06:00"}})
+    at = _home(review=review.id, project="BNK-024")
+    at.switch_page(REVIEW).run()
+    assert not at.exception
+    assert "Prove first" in _header(at)  # the change whose id is in the file applies
+    assert any("1 task change on this review names a project id the file, as read now, does not have (OLD-7)"
+               in _shown(c.value) for c in at.caption)
