@@ -41,8 +41,9 @@ table["task"] = labels.column(table["task"], "task")
 table["status"] = labels.column(table["status"], "status")
 table["verdict"] = ui.verdict_badges(table["verdict"])
 blank = ui.blank_help()
-st.dataframe(
-    ui.money_table(table, money), hide_index=True, width="stretch", key="portfolio_table",
+ui.money_grid(
+    table, money, "narrow the filters, or download every row below", hide_index=True, width="stretch",
+    key="portfolio_table",
     column_config={
         "project": st.column_config.TextColumn(labels.field("project"), width="medium"),
         "team": st.column_config.TextColumn(labels.field("team"), help=blank),

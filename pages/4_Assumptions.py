@@ -127,12 +127,13 @@ def _comparison(overrides: dict) -> None:
         "change": moved["savings_change_usd"],
     }).reset_index(drop=True)
     money = ["baseline", "scenario", "change"]
-    st.dataframe(ui.money_table(shown, money), hide_index=True, width="stretch", key="scenario_diff",
-                 column_config={"project": st.column_config.TextColumn("Project", width="medium"),
-                                "verdict": st.column_config.TextColumn("Verdict, baseline → scenario"),
-                                "baseline": st.column_config.Column("Savings, baseline", help=ui.blank_help()),
-                                "scenario": st.column_config.Column("Savings, scenario", help=ui.blank_help()),
-                                "change": st.column_config.Column("Change")})
+    ui.money_grid(shown, money, "verdict changes come first, then the largest changes in savings",
+                  hide_index=True, width="stretch", key="scenario_diff",
+                  column_config={"project": st.column_config.TextColumn("Project", width="medium"),
+                                 "verdict": st.column_config.TextColumn("Verdict, baseline → scenario"),
+                                 "baseline": st.column_config.Column("Savings, baseline", help=ui.blank_help()),
+                                 "scenario": st.column_config.Column("Savings, scenario", help=ui.blank_help()),
+                                 "change": st.column_config.Column("Change")})
 
 
 st.title("Assumptions")

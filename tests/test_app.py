@@ -397,3 +397,18 @@ def test_table_downloads_are_ours_and_neutralized():
     workbook = openpyxl.load_workbook(io.BytesIO(ui._xlsx_bytes(rejected, "Rejected rows")))
     values = [c.value for row in workbook.active.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [v for v in values if v[:1] in "=+-@"]
+
+
+def test_a_long_portfolio_table_shows_its_first_rows_and_says_so(tmp_path):
+    # Streamlit formats a Styler cell by cell in Python and pandas refuses more than 262,144 styled cells:
+    # 24,000 projects broke the Portfolio page. The grid is bounded at ui.STYLED_ROWS rows.
+    import ui
+    from benchmarks import generate
+
+    roadmap = generate.generate(generate.rows_for(ui.STYLED_ROWS + 300), tmp_path / "long.csv")
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(("long.csv", roadmap.path.read_bytes(), "text/csv")).run()
+    at.switch_page("pages/1_Portfolio.py").run()
+    assert not at.exception
+    assert len(_frame(at, "tco_custom_usd")) == ui.STYLED_ROWS
+    assert any(f"first {ui.STYLED_ROWS:,} of {roadmap.projects:,} rows" in c.value for c in at.caption)
