@@ -17,7 +17,16 @@ import streamlit as st
 from core import config, export, labels, minutes, portfolio, scenario, task
 from core.loader import LoadReport, RoadmapError, load_roadmap
 from core.numbers import BLANK, BLANK_HELP, counted, money
-from core.store import Decision, Review, Scenario, Store, StoreError, database_url, portfolio_name
+from core.store import (
+    Decision,
+    Review,
+    Scenario,
+    Store,
+    StoreError,
+    clean_scenario_name,
+    database_url,
+    portfolio_name,
+)
 from core.text import CleanLogRecords, escape_markdown
 
 ROOT = Path(__file__).parent
@@ -161,11 +170,16 @@ def open_review(review_id: str) -> bool:
     origin = "sample" if review.file_name in samples() and review.data == _sample_bytes(review.file_name) else "upload"
     set_source(review.file_name, review.data, origin, review.portfolio)
     ss.mapping = dict(review.mapping)
-    ss.overrides = dict(review.overrides)
+    ss.overrides, misfit = usable_overrides(review.overrides)
     ss.tasks = dict(review.tasks)
     ss.review_id = review.id
+    notices = [f"This review's saved {' and '.join(review.unreadable)} could not be read, so it opens without them; "
+               "a new change saves over them."] if review.unreadable else []
+    notices += [misfit] if misfit else []
     if problem := saved_scenarios()[1]:
-        ss.review_notice = problem
+        notices.append(problem)
+    if notices:
+        ss.review_notice = " ".join(notices)
     ss.saved_state = _state()
     _clear_assumption_widgets()
     st.query_params["review"] = review.id
@@ -356,6 +370,27 @@ def set_task(project_id: str, new_task: str | None) -> str | None:
     return None
 
 
+def _misfit(overrides: dict) -> str | None:
+    try:
+        _assumptions(tuple(sorted(overrides.items())))
+    except (config.ConfigError, TypeError) as exc:  # TypeError: a value that cannot be compared or hashed
+        return str(exc) if isinstance(exc, config.ConfigError) else "a value is not a number or a word"
+    return None
+
+
+def usable_overrides(overrides: dict) -> tuple[dict, str | None]:
+    """Saved assumption overrides that today's assumptions accept (a config change can leave a saved value out of
+    range or a key unknown), and one sentence naming what was left out."""
+    if not _misfit(overrides):
+        return dict(overrides), None
+    kept = {k: v for k, v in overrides.items() if not _misfit({k: v})}
+    if _misfit(kept):
+        kept = {}
+    left_out = ", ".join(sorted(str(k) for k in overrides if k not in kept))[:200]
+    return kept, (f"Saved assumptions that no longer fit this version of the app are left out ({left_out}): "
+                  f"{_misfit(overrides)}")
+
+
 def saved_scenarios() -> tuple[list[Scenario], str | None]:
     """The review's saved scenarios, read again from the store (a colleague may have saved one), and a sentence
     when the store cannot be read: the scenarios of this session are then shown instead."""
@@ -368,8 +403,19 @@ def saved_scenarios() -> tuple[list[Scenario], str | None]:
         log.warning("scenarios unavailable: %s", exc)
         return ([Scenario(n, o, "", None) for n, o in ss.scenarios.items()],
                 f"Saved scenarios cannot be read right now: {exc}")
-    ss.scenarios = {s.name: s.overrides for s in found}
-    return found, None
+    usable, left_out = [], []
+    for saved in found:
+        problem = "its saved assumptions cannot be read" if saved.unreadable else _misfit(saved.overrides)
+        if problem:
+            left_out.append((saved.name, problem))
+        else:
+            usable.append(saved)
+    ss.scenarios = {s.name: s.overrides for s in usable}
+    if not left_out:
+        return usable, None
+    names = ", ".join(name for name, _ in left_out[:5]) + (f" and {len(left_out) - 5:,} more" if len(left_out) > 5 else "")
+    return usable, (f"Saved scenarios that no longer fit this version of the app are left out ({names}); they stay "
+                    f"in the database. The first: {left_out[0][1]}")
 
 
 def save_scenario(name: str, overrides: dict) -> str | None:
@@ -381,7 +427,7 @@ def save_scenario(name: str, overrides: dict) -> str | None:
         saved = store().save_scenario(ensure_review(), name, overrides, who)
     except StoreError as exc:
         log.warning("scenario not saved: %s", exc)
-        ss.scenarios = {**ss.scenarios, " ".join(name.split()): dict(overrides)}
+        ss.scenarios = {**ss.scenarios, clean_scenario_name(name): dict(overrides)}
         return f"The scenario is kept for this session only, so a refresh will lose it: {exc}"
     ss.scenarios = {**ss.scenarios, saved.name: saved.overrides}
     return None

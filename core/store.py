@@ -19,6 +19,7 @@ import shutil
 import string
 import time
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -178,6 +179,9 @@ class Review:
     data: bytes | None = None  # None when listed without the file
     # Tasks a person set on this review: project id -> {"task": ..., "by": who, "at": "YYYY-MM-DD HH:MM"}.
     tasks: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Parts of the stored state that could not be read (a hand-edited or damaged row), e.g. ("task changes",):
+    # the review opens without them, and the page says so rather than failing or dropping them unsaid.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,7 @@ class Scenario:
     overrides: dict[str, Any]
     saved_by: str
     saved_at: datetime | None  # None for a scenario kept only in a browser session (the store was unavailable)
+    unreadable: bool = False  # its stored overrides are not a JSON object (a hand-edited or damaged row)
 
 
 T = TypeVar("T")
@@ -272,7 +277,13 @@ class Store:
             return schema.version(conn)
 
     def _ensure_schema(self) -> None:
-        if self.version() >= SCHEMA_VERSION:
+        found = self.version()
+        if found > SCHEMA_VERSION:
+            # Tables of a newer release may mean something else; writing to them with today's code could corrupt
+            # them, so this copy of the app touches nothing.
+            raise StoreError(f"The database was set up by a newer version of the app (schema {found}; this one "
+                             f"knows {SCHEMA_VERSION}), so it is left untouched; update the app to use it.")
+        if found == SCHEMA_VERSION:
             return
         # Every process may arrive here at once on a new database. The whole creation runs in one
         # transaction that first takes a database-wide lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
@@ -358,7 +369,7 @@ class Store:
                 found = conn.execute(query).first()
                 if found is None:
                     raise StoreError("The review is no longer in the database, so the task was not saved.")
-                tasks = json.loads(found[0] or "{}")
+                tasks = _tasks(found[0])[0]  # an unreadable stored value starts afresh instead of failing every try
                 if task is None:
                     tasks.pop(project_id, None)
                 else:
@@ -395,7 +406,7 @@ class Store:
 
     def save_scenario(self, review_id: str, name: str, overrides: dict[str, Any], who: str = "") -> Scenario:
         """Save a review's named scenario; a name saved again takes the new overrides, saver and time."""
-        name = " ".join(str(name).split())
+        name = clean_scenario_name(name)
         if not name:
             raise ValueError("Give the scenario a name before saving it.")
         if len(name) > MAX_SCENARIO:
@@ -421,8 +432,8 @@ class Store:
             with self.engine.connect() as conn:
                 rows = conn.execute(select(scenarios).where(scenarios.c.review_id == review_id)
                                     .order_by(scenarios.c.id)).mappings()
-                return [Scenario(r["name"], json.loads(r["overrides"] or "{}"), r["saved_by"], r["saved_at"])
-                        for r in rows]
+                return [Scenario(r["name"], overrides or {}, r["saved_by"], r["saved_at"], overrides is None)
+                        for r in rows for overrides in [_json_object(r["overrides"])]]
 
         return self._guard("read the scenarios", read)
 
@@ -528,8 +539,40 @@ def _clean_portfolio(name: str) -> str:
     return cleaned
 
 
+def clean_scenario_name(name: object) -> str:
+    """A scenario name as saved: spaces collapsed, control and format characters (bidi overrides, zero-width
+    marks) removed, since they would hide or reverse the name in every list it shows in."""
+    visible = "".join(c for c in str(name) if c in " \t\n" or unicodedata.category(c) not in ("Cc", "Cf"))
+    return " ".join(visible.split())
+
+
+def _json_object(value: str | None) -> dict | None:
+    """A stored JSON object, or None when the stored text is not one (edited by hand, or damaged)."""
+    try:
+        found = json.loads(value or "{}")
+    except (ValueError, RecursionError):  # RecursionError: deeply nested brackets
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _tasks(value: str | None) -> tuple[dict[str, dict[str, str]], bool]:
+    """The well-formed task changes of a stored value, and whether that was all of it."""
+    found = _json_object(value)
+    if found is None:
+        return {}, False
+    tasks = {str(pid): {"task": t["task"], "by": str(t.get("by", "")), "at": str(t.get("at", ""))}
+             for pid, t in found.items() if isinstance(t, dict) and isinstance(t.get("task"), str)}
+    return tasks, len(tasks) == len(found)
+
+
 def _review(row: Any, with_file: bool) -> Review:
+    mapping = _json_object(row["mapping"])
+    if mapping is not None and not all(isinstance(v, str) for v in mapping.values()):
+        mapping = None
+    overrides = _json_object(row["overrides"])
+    tasks, whole = _tasks(row["tasks"])
+    unreadable = tuple(part for part, ok in (("column mapping", mapping is not None),
+                                             ("assumptions", overrides is not None), ("task changes", whole)) if not ok)
     return Review(row["id"], row["portfolio"], row["file_name"], row["file_sha1"], row["created_at"],
-                  row["updated_at"], row["created_by"], json.loads(row["mapping"] or "{}"),
-                  json.loads(row["overrides"] or "{}"), row["file_bytes"] if with_file else None,
-                  json.loads(row["tasks"] or "{}"))
+                  row["updated_at"], row["created_by"], mapping or {}, overrides or {},
+                  row["file_bytes"] if with_file else None, tasks, unreadable)

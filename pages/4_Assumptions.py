@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from core import charts, config, labels, portfolio, scenario
 from core.numbers import in_unit
+from core.store import clean_scenario_name
 
 ui.setup("Assumptions")
 ss = st.session_state
@@ -69,7 +70,7 @@ CURRENT = "Current assumptions (unsaved)"
 
 
 def _save_scenario() -> None:
-    name = " ".join(str(ss.get("scenario_save_name", "")).split())
+    name = clean_scenario_name(ss.get("scenario_save_name", ""))
     try:
         problem = ui.save_scenario(name, dict(ss.overrides))
     except ValueError as exc:

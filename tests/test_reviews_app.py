@@ -439,3 +439,49 @@ def test_a_task_change_whose_project_id_is_gone_is_named_not_dropped_silently(db
     assert "Prove first" in _header(at)  # the change whose id is in the file applies
     assert any("1 task change on this review names a project id the file, as read now, does not have (OLD-7)"
                in _shown(c.value) for c in at.caption)
+
+
+def _hand_edit(url: str, statement: str, **params: object) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(statement), params)
+    engine.dispose()
+
+
+def test_a_review_whose_stored_state_is_damaged_opens_on_every_page_with_one_sentence(db):
+    store = Store(db)
+    review = store.create_review("bank", "bank.csv", (ROOT / "sample_portfolios" / "bank.csv").read_bytes())
+    # Edited by hand, or left by a config change: unreadable task changes, an assumption out of today's range.
+    _hand_edit(db, "UPDATE reviews SET tasks = '{oops', overrides = :o",
+               o='{"horizon_years": -5, "loaded_fte_cost_usd": 400000}')
+    for page in ("app.py", REVIEW, "pages/3_Kill_list.py", ASSUMPTIONS, "pages/6_Compare.py"):
+        at = _home(review=review.id)
+        notice = " ".join(_shown(w.value) for w in at.warning)
+        if page != "app.py":
+            at.switch_page(page).run()
+        assert not at.exception, page
+        assert "saved task changes could not be read" in notice
+        assert "left out (horizon_years)" in notice and "between 1 and 5" in notice
+        assert at.session_state["overrides"] == {"loaded_fte_cost_usd": 400000}
+
+
+def test_a_saved_scenario_that_no_longer_fits_is_left_out_with_one_sentence(db):
+    store = Store(db)
+    review = store.create_review("bank", "bank.csv", (ROOT / "sample_portfolios" / "bank.csv").read_bytes())
+    for name in ("Out of range", "Unknown key", "Unreadable", "Five years"):
+        store.save_scenario(review.id, name, {"horizon_years": 5})
+    _hand_edit(db, "UPDATE scenarios SET overrides = '{\"horizon_years\": -5}' WHERE name = 'Out of range'")
+    _hand_edit(db, "UPDATE scenarios SET overrides = '{\"no_such_assumption\": 1}' WHERE name = 'Unknown key'")
+    _hand_edit(db, "UPDATE scenarios SET overrides = '[1' WHERE name = 'Unreadable'")
+    at = _home(review=review.id)
+    at.switch_page(ASSUMPTIONS).run()
+    assert not at.exception
+    warned = " ".join(_shown(w.value) for w in at.warning)
+    assert "left out (Out of range, Unknown key, Unreadable)" in warned and "between 1 and 5" in warned
+    assert at.selectbox(key="scenario_compare").options == ["Five years"]
+    at.button(key="scenario_use").click().run()
+    assert not at.exception
+    assert at.session_state["overrides"] == {"horizon_years": 5}
+    assert len(store.scenarios(review.id)) == 4  # left out on screen, never deleted

@@ -372,3 +372,66 @@ def test_parallel_writers_lose_nothing(db_url, tmp_path):
     assert counts == {f"writer {w}": PER_WRITER for w in range(WRITERS)}
     assert set(hist["note"]) == {f"w{w}-n{i}" for w in range(WRITERS) for i in range(PER_WRITER)}
     assert set(DECISIONS) >= set(hist["decision"])
+
+
+def _hand_edit(url: str, statement: str, **params: object) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(statement), params)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("tasks", ["{oops", "[1, 2]", "null", '"tabular"', "[" * 100_000])
+def test_a_review_whose_stored_tasks_are_unreadable_opens_without_them_and_says_so(db_url, tasks):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    _hand_edit(db_url, "UPDATE reviews SET tasks = :t", t=tasks)
+    opened = store.review(review.id)
+    assert opened.tasks == {}
+    assert opened.unreadable == ("task changes",)
+    assert [r.unreadable for r in store.recent_reviews()] == [("task changes",)]
+    # A new change starts afresh from what could be read, rather than failing on every try.
+    assert set(store.set_task(review.id, "BNK-001", "vision")) == {"BNK-001"}
+    assert store.review(review.id).unreadable == ()
+
+
+def test_a_review_keeps_the_task_changes_it_can_read_and_names_the_rest(db_url):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    _hand_edit(db_url, "UPDATE reviews SET tasks = :t, mapping = :m, overrides = :o",
+               t='{"BNK-001": "vision", "BNK-002": {"task": "speech", "by": "Dana", "at": ""}, "BNK-003": {"by": 1}}',
+               m="[1]", o="{oops")
+    opened = store.review(review.id)
+    assert opened.tasks == {"BNK-002": {"task": "speech", "by": "Dana", "at": ""}}
+    assert opened.mapping == {} and opened.overrides == {}
+    assert opened.unreadable == ("column mapping", "assumptions", "task changes")
+
+
+def test_a_scenario_whose_stored_assumptions_are_unreadable_is_marked_not_raised(db_url):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    store.save_scenario(review.id, "Broken", {"horizon_years": 5})
+    store.save_scenario(review.id, "Fine", {"horizon_years": 4})
+    _hand_edit(db_url, "UPDATE scenarios SET overrides = :o WHERE name = 'Broken'", o="{oops")
+    found = store.scenarios(review.id)
+    assert [(s.name, s.overrides, s.unreadable) for s in found] == [
+        ("Broken", {}, True), ("Fine", {"horizon_years": 4}, False)]
+
+
+def test_a_database_from_a_newer_app_is_refused_with_one_sentence(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    Store(url).create_review("bank", "bank.csv", BANK.read_bytes())
+    _hand_edit(url, "INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01 00:00:00')")
+    with pytest.raises(StoreError, match=r"newer version of the app \(schema 99.*knows 2\)"):
+        Store(url)
+
+
+def test_scenario_names_lose_control_and_direction_characters(db_url):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    # U+202E would show "evil" reversed in every list; \x01 and ESC are invisible; U+200B hides a twin name.
+    saved = store.save_scenario(review.id, "\u202eFive\x01 years\x1b[2J\u200b", {"horizon_years": 5})
+    assert saved.name == "Five years[2J"
+    assert [s.name for s in store.scenarios(review.id)] == ["Five years[2J"]
+    with pytest.raises(ValueError, match="name"):
+        store.save_scenario(review.id, "\u202e\u200b\x01", {"horizon_years": 5})
