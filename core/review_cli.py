@@ -172,7 +172,14 @@ def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[
     review = store.review(arg) if store is not None else None
     if review is None or review.data is None:
         raise usage_error(f"'{arg}' is neither a roadmap file nor a review id in the store")
+    if review.unreadable:
+        print(f"warning: review {arg}: its saved {' and '.join(review.unreadable)} could not be read; "
+              "scored without them.", file=sys.stderr)
     roadmap = load_roadmap(review.data, name=review.file_name, mapping=review.mapping)
-    cfg = config.make(review.overrides) if review.overrides else config.defaults()
+    try:
+        cfg = config.make(review.overrides) if review.overrides else config.defaults()
+    except config.ConfigError as exc:  # a config change since the review was saved
+        raise usage_error(f"review {arg}'s saved assumptions no longer fit this version of the app: "
+                          f"{str(exc).rstrip('.')}") from None
     projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
     return portfolio.score(projects, cfg), review.portfolio

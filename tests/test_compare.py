@@ -126,3 +126,27 @@ def test_the_cli_scores_a_saved_review_with_the_tasks_set_on_it(capsys, tmp_path
     data = json.loads(capsys.readouterr().out)
     [moved] = [c for c in data["changes"] if c["project_id"] == "BNK-024"]
     assert (moved["verdict_before"], moved["verdict_after"]) == ("out_of_scope", "prove")
+
+
+def test_the_cli_names_a_saved_review_whose_stored_state_is_damaged(capsys, tmp_path):
+    from sqlalchemy import create_engine, text
+
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    store = Store(db)
+    bank = (SAMPLES / "bank.csv").read_bytes()
+    good = store.create_review("bank", "bank.csv", bank)
+    damaged = store.create_review("bank", "bank.csv", bank)
+    misfit = store.create_review("bank", "bank.csv", bank)
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE reviews SET tasks = '{oops' WHERE id = :i"), {"i": damaged.id})
+        conn.execute(text("UPDATE reviews SET overrides = '{\"horizon_years\": -5}' WHERE id = :i"), {"i": misfit.id})
+    engine.dispose()
+    # Compared without the unreadable part, and the terminal says so: nothing is dropped unsaid.
+    assert cli.main(["compare", good.id, damaged.id, "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert f"review {damaged.id}: its saved task changes could not be read" in err
+    assert cli.main(["compare", good.id, misfit.id, "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert f"review {misfit.id}'s saved assumptions no longer fit" in err and "between 1 and 5" in err
+    assert "Traceback" not in err
