@@ -171,10 +171,15 @@ def open_review(review_id: str) -> bool:
     set_source(review.file_name, review.data, origin, review.portfolio)
     ss.mapping = dict(review.mapping)
     ss.overrides, misfit = usable_overrides(review.overrides)
-    ss.tasks = dict(review.tasks)
+    # A task code this version's tasks.yaml no longer has would be ignored by the scoring without a word.
+    ss.tasks = {pid: t for pid, t in review.tasks.items() if t["task"] in task.specs()}
     ss.review_id = review.id
     notices = [f"This review's saved {' and '.join(review.unreadable)} could not be read, so it opens without them; "
                "a new change saves over them."] if review.unreadable else []
+    if unknown := [f"{pid}: {t['task']}" for pid, t in review.tasks.items() if pid not in ss.tasks]:
+        verb = "names" if len(unknown) == 1 else "name"
+        notices.append(f"{counted(len(unknown), 'task change')} on this review {verb} a task this version of the app "
+                       f"does not have ({', '.join(unknown[:5])[:300]}); left out.")
     notices += [misfit] if misfit else []
     if problem := saved_scenarios()[1]:
         notices.append(problem)

@@ -485,3 +485,18 @@ def test_a_saved_scenario_that_no_longer_fits_is_left_out_with_one_sentence(db):
     assert not at.exception
     assert at.session_state["overrides"] == {"horizon_years": 5}
     assert len(store.scenarios(review.id)) == 4  # left out on screen, never deleted
+
+
+def test_a_stored_task_this_version_does_not_have_is_named_not_ignored_unsaid(db):
+    store = Store(db)
+    review = store.create_review("bank", "bank.csv", (ROOT / "sample_portfolios" / "bank.csv").read_bytes())
+    store.set_task(review.id, "BNK-001", "vision", "Dana")
+    _hand_edit(db, "UPDATE reviews SET tasks = :t", t='{"BNK-001": {"task": "vision", "by": "Dana", "at": ""}, '
+                                                     '"BNK-024": {"task": "telepathy", "by": "Lee", "at": ""}}')
+    at = _home(review=review.id)
+    assert not at.exception
+    notice = " ".join(_shown(w.value) for w in at.warning)
+    assert "1 task change on this review names a task this version of the app does not have (BNK-024: telepathy)" \
+        in notice
+    assert at.session_state["tasks"] == {"BNK-001": {"task": "vision", "by": "Dana", "at": ""}}
+
