@@ -17,6 +17,7 @@ p = ui.require_portfolio()
 scored = p.scored
 cfg = p.cfg
 ss = st.session_state
+PICK_LIMIT = 2_000  # projects listed in the picker at once; the same bound as the styled tables (ui.STYLED_ROWS)
 
 st.title("Project review")
 
@@ -39,7 +40,22 @@ def _picked() -> None:
     st.query_params["project"] = ss.review_project
 
 
-st.selectbox("Project", ids, format_func=lambda i: names[i], key="review_project", on_change=_picked)
+# Every option goes to the browser on every rerun (100,000 projects: 2.9 MB a click), so a long roadmap lists
+# the kill list first up to PICK_LIMIT, and a search finds any other project by part of its name or id.
+options = ids
+if len(ids) > PICK_LIMIT:
+    find = st.text_input("Find a project", key="review_find", placeholder="Part of a project's name or id").strip()
+    if find:
+        hit = (scored["project"].astype("str").str.contains(find, case=False, regex=False)
+               | scored["project_id"].astype("str").str.contains(find, case=False, regex=False))
+        listed = scored.loc[hit, "project_id"].tolist()
+    else:
+        listed = [*ui.kill_list_for(*p.inputs)["project_id"], *ids]
+    options = list(dict.fromkeys([ss.review_project, *listed]))[:PICK_LIMIT]
+    what = f"those matching “{find}”" if find else "the kill list first"
+    st.caption(ui.safe(f"{len(ids):,} projects: the list holds {len(options):,} of them ({what}); type part of a "
+                       "name or id above to find any other."))
+st.selectbox("Project", options, format_func=lambda i: names[i], key="review_project", on_change=_picked)
 row = scored[scored["project_id"] == ss.review_project].iloc[0]
 h = int(cfg.horizon_years)
 

@@ -500,3 +500,20 @@ def test_a_stored_task_this_version_does_not_have_is_named_not_ignored_unsaid(db
         in notice
     assert at.session_state["tasks"] == {"BNK-001": {"task": "vision", "by": "Dana", "at": ""}}
 
+
+def test_project_review_bounds_the_project_list_and_finds_any_project(db):
+    rows = "\n".join(f"Project {i:04},fine-tune,{100_000 + i}" for i in range(2_100))
+    at = _home()
+    at.file_uploader(key="upload_roadmap").set_value(
+        ("many.csv", f"project,approach,build_cost_usd\n{rows}\n".encode(), "text/csv")).run()
+    at.switch_page(REVIEW).run()
+    assert not at.exception
+    # Every option goes to the browser on every rerun: 100,000 projects were 2.9 MB a click.
+    assert len(at.selectbox(key="review_project").options) == 2_000
+    assert any("2,100 projects" in _shown(c.value) for c in at.caption)
+    at.text_input(key="review_find").input("project 2099").run()
+    options = at.selectbox(key="review_project").options
+    assert any("Project 2099" in o for o in options) and len(options) <= 2
+    at.selectbox(key="review_project").select_index([i for i, o in enumerate(options) if "Project 2099" in o][0]).run()
+    assert not at.exception
+    assert "Project 2099" in _header(at)
