@@ -17,6 +17,7 @@ import sys
 import time
 
 from core.cli import main as core_main
+from core.memory import keep_freed_memory
 
 
 def timed(args: list[str]) -> tuple[float, int]:
@@ -29,6 +30,7 @@ def timed(args: list[str]) -> tuple[float, int]:
 
 def main(argv: list[str]) -> int:
     warmup, roadmap, out = argv
+    keep_freed_memory()  # as `python -m core` does: this process stands in for it
     _, code = timed(["score", warmup, "--out", out])
     if code != 0:
         print(f"warm-up run exited with {code}", file=sys.stderr)

@@ -5,7 +5,9 @@ import sys
 from contextlib import suppress
 
 from core.cli import main
+from core.memory import keep_freed_memory
 
+keep_freed_memory()
 code = main()
 # Leave without running C++ static destructors. Under load, pyarrow's thread pool torn down at interpreter exit
 # aborts the process about one run in a hundred ("terminate called without an active exception", SIGABRT;
