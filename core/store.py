@@ -196,6 +196,7 @@ class Scenario:
 
 
 T = TypeVar("T")
+_REVIEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _is_transient(exc: BaseException) -> bool:
     message = str(getattr(exc, "orig", exc)).lower()
@@ -325,7 +326,9 @@ class Store:
 
     def review(self, review_id: str) -> Review | None:
         """The review with this id (file included), or None."""
-        if not review_id or len(review_id) > 64:
+        # Ids are letters and digits (token_urlsafe's '-' and '_' in older ones): any other link is no review, and
+        # must not reach the database (PostgreSQL fails on a NUL in a parameter instead of finding nothing).
+        if not review_id or not _REVIEW_ID.fullmatch(review_id):
             return None
 
         def read() -> Review | None:
@@ -521,6 +524,8 @@ class Store:
 
 def _sentence(what: str, exc: BaseException) -> str:
     message = str(getattr(exc, "orig", exc)).lower()
+    if "nul (0x00)" in message:
+        return f"The database cannot store a NUL character, so it could not {what}; remove it from the text and try again."
     if _is_transient(exc):
         return f"The database is busy and could not {what}; nothing was lost, try again in a moment."
     if "readonly" in message or "read-only" in message or "read only" in message:

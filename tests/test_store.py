@@ -435,3 +435,22 @@ def test_scenario_names_lose_control_and_direction_characters(db_url):
     assert [s.name for s in store.scenarios(review.id)] == ["Five years[2J"]
     with pytest.raises(ValueError, match="name"):
         store.save_scenario(review.id, "\u202e\u200b\x01", {"horizon_years": 5})
+
+
+@pytest.mark.parametrize("link", ["\x00abc", "abc\x00" * 5, "' OR 1=1 --", "é" * 22, "x" * 10_000, "", "%"])
+def test_a_hostile_review_link_finds_nothing_without_asking_the_database_to_choke(db_url, link):
+    # PostgreSQL refuses a NUL in a query parameter with a ValueError that no store guard expected.
+    store = Store(db_url)
+    store.create_review("bank", "bank.csv", BANK.read_bytes())
+    assert store.review(link) is None
+
+
+def test_text_the_database_cannot_hold_gives_one_sentence(db_url):
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    # A reviewer name sent straight over the app's websocket can hold a NUL, which PostgreSQL refuses.
+    if store.dialect == "postgresql":
+        with pytest.raises(StoreError, match="NUL"):
+            store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na")
+    else:
+        assert store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na").saved_by == "Da\x00na"
