@@ -71,6 +71,8 @@ CURRENT = "Current assumptions (unsaved)"
 
 def _save_scenario() -> None:
     name = clean_scenario_name(ss.get("scenario_save_name", ""))
+    # Saving a name again replaces it, perhaps a colleague's: say so, with the old values, so none is lost unsaid.
+    before = ss.scenarios.get(name)
     try:
         problem = ui.save_scenario(name, dict(ss.overrides))
     except ValueError as exc:
@@ -78,6 +80,8 @@ def _save_scenario() -> None:
         return
     if problem:
         ss.assumption_error = problem
+    elif before is not None and before != ss.overrides:
+        ss.assumption_notice = f"Replaced the saved scenario {name}; it was: {scenario.describe(before)}."
     else:
         ss.assumption_notice = f"Saved the scenario {name} with this review."
 

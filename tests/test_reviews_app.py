@@ -517,3 +517,18 @@ def test_project_review_bounds_the_project_list_and_finds_any_project(db):
     at.selectbox(key="review_project").select_index([i for i, o in enumerate(options) if "Project 2099" in o][0]).run()
     assert not at.exception
     assert "Project 2099" in _header(at)
+
+
+def test_saving_over_a_scenario_says_what_it_replaced(db):
+    at = _home()
+    at.switch_page(ASSUMPTIONS).run()
+    at.number_input(key="assume_horizon_years").set_value(5).run()
+    at.text_input(key="scenario_save_name").input("Plan").run()
+    at.button(key="scenario_save").click().run()
+    assert any("Saved the scenario Plan" in _shown(s.value) for s in at.success)
+    at.number_input(key="assume_horizon_years").set_value(4).run()
+    at.text_input(key="scenario_save_name").input("Plan").run()
+    at.button(key="scenario_save").click().run()
+    assert not at.exception
+    # A colleague's scenario of the same name is replaced (by design), but never without a word or its old values.
+    assert any("Replaced the saved scenario Plan; it was: Horizon 5 years" in _shown(s.value) for s in at.success)
