@@ -196,6 +196,7 @@ class Scenario:
 
 
 T = TypeVar("T")
+MAX_PROJECT_ID = 200  # decision_history.project_id's width
 _REVIEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _is_transient(exc: BaseException) -> bool:
@@ -363,6 +364,9 @@ class Store:
         """
         if not project_id:
             raise ValueError("A task change needs the project id.")
+        if len(project_id) > MAX_PROJECT_ID:  # cut, it would be kept under an id no project has
+            raise StoreError(f"This project's id is longer than {MAX_PROJECT_ID} characters, so its task cannot be "
+                             "saved with the review; shorten the id in the roadmap.")
 
         def change() -> dict[str, dict[str, str]]:
             with self._write() as conn:
@@ -376,7 +380,7 @@ class Store:
                 if task is None:
                     tasks.pop(project_id, None)
                 else:
-                    tasks[project_id[:200]] = {"task": task, "by": who.strip()[:MAX_REVIEWER],
+                    tasks[project_id] = {"task": task, "by": who.strip()[:MAX_REVIEWER],
                                                "at": _now().strftime("%Y-%m-%d %H:%M")}
                 conn.execute(reviews.update().where(reviews.c.id == review_id).values(
                     tasks=json.dumps(tasks), updated_at=_now()))
@@ -462,7 +466,10 @@ class Store:
             raise ValueError(f"Keep the reviewer under {MAX_REVIEWER} and the note under {MAX_NOTE:,} characters.")
         if not d.project_id:
             raise ValueError("A decision needs the project id.")
-        values = {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id[:200],
+        if len(d.project_id) > MAX_PROJECT_ID:  # cut, the decision would never show on its project again
+            raise ValueError(f"This project's id is longer than {MAX_PROJECT_ID} characters, so a decision on it "
+                             "cannot be recorded; shorten the id in the roadmap.")
+        values = {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id,
                   "project": d.project, "decision": d.decision, "reviewer": reviewer, "email": d.email[:320],
                   "note": d.note, "revisit": d.revisit, "review_id": d.review_id, "recorded_at": _now()}
 

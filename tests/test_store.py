@@ -454,3 +454,16 @@ def test_text_the_database_cannot_hold_gives_one_sentence(db_url):
             store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na")
     else:
         assert store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na").saved_by == "Da\x00na"
+
+
+def test_a_project_id_too_long_to_store_whole_is_refused_not_cut(db_url):
+    # Cut to 200 characters, a task or decision was kept under an id no project has: it never showed again.
+    store = Store(db_url)
+    review = store.create_review("bank", "bank.csv", BANK.read_bytes())
+    long_id = "P" * 201
+    with pytest.raises(StoreError, match="longer than 200 characters"):
+        store.set_task(review.id, long_id, "vision")
+    with pytest.raises(ValueError, match="longer than 200 characters"):
+        store.append(Decision("acme", long_id, "P", "kill", "Dana"))
+    assert store.review(review.id).tasks == {} and store.count() == 0
+    assert set(store.set_task(review.id, "P" * 200, "vision")) == {"P" * 200}
