@@ -177,8 +177,14 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
     base = float(sens["base_savings_usd"].iloc[0])
     rows = []
     for r in sens.itertuples(index=False):
+        # An assumption that moves nothing has two zero-length bars whose end labels would print over each
+        # other at the base line: one label says so instead.
+        flat = abs(r.savings_at_low_usd - base) < 0.5 and abs(r.savings_at_high_usd - base) < 0.5
         for end, value, total in (("Low", r.low, r.savings_at_low_usd), ("High", r.high, r.savings_at_high_usd)):
-            rows.append({"assumption": r.label, "end": f"{end}: {in_unit(value, r.unit)}", "side": end,
+            said = f"{end}: {in_unit(value, r.unit)}"
+            if flat:
+                said = f"No change from {in_unit(r.low, r.unit)} to {in_unit(r.high, r.unit)}" if end == "Low" else ""
+            rows.append({"assumption": r.label, "end": f"{end}: {in_unit(value, r.unit)}", "label": said, "side": end,
                          "start": base, "total": total, "delta": total - base,
                          "total_text": money(total), "delta_text": ("+" if total >= base else "") + money(total - base)})
     data = pd.DataFrame(rows)
@@ -197,8 +203,8 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
     # The label sits beyond the bar's far end: left of a bar that lowers the savings, right of one that raises them.
     # The end labels repeat what each bar's description says, so they are hidden from screen readers.
     below = alt.Chart(data[data["delta"] < 0]).mark_text(align="right", dx=-4, fontSize=11, aria=False).encode(
-        y=y, x="total:Q", text="end:N")
+        y=y, x="total:Q", text="label:N")
     above = alt.Chart(data[data["delta"] >= 0]).mark_text(align="left", dx=4, fontSize=11, aria=False).encode(
-        y=y, x="total:Q", text="end:N")
+        y=y, x="total:Q", text="label:N")
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#888", aria=False).encode(x="base:Q")
     return alt.layer(bars, below, above, rule, title="Sensitivity of kill-list savings")

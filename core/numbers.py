@@ -8,6 +8,7 @@ Percentages: "50 %". Counts: thousands separators. A blank is "—" (unknown), n
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 BLANK = "—"
@@ -82,8 +83,13 @@ def number(value: Any, missing: str = BLANK) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
+# The first word of a plural unit ("years", "FTE-months per year", "runs/year"), but not "ms" or "TFLOP/s".
+_PLURAL_HEAD = re.compile(r"^([A-Za-z][A-Za-z-]*[a-rt-z])s(?=$|[ /])")
+
+
 def in_unit(value: Any, unit: str | None, missing: str = BLANK) -> str:
-    """A value in the style its unit calls for (assumptions: USD, fraction, counts, the rest)."""
+    """A value in the style its unit calls for (assumptions: USD, fraction, counts, the rest); one of a
+    plural unit is singular (1 year, 1 FTE-month per year)."""
     if is_blank(value):
         return missing
     if isinstance(value, bool):
@@ -98,6 +104,8 @@ def in_unit(value: Any, unit: str | None, missing: str = BLANK) -> str:
         return percent(value)
     if unit == "x":
         return f"{number(value)}×"
+    if float(value) == 1:
+        unit = _PLURAL_HEAD.sub(r"\1", unit)
     return f"{number(value)} {unit}".strip()
 
 

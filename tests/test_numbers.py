@@ -48,6 +48,16 @@ def test_percent_count_number_and_units():
     assert numbers.in_unit("mid", None) == "mid"
 
 
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (1, "years", "1 year"), (1.0, "months", "1 month"), (3, "years", "3 years"), (0.5, "FTE", "0.5 FTE"),
+    (1, "FTE-months per year", "1 FTE-month per year"), (1, "runs/year", "1 run/year"), (1, "ms", "1 ms"),
+    (1, "TFLOP/s", "1 TFLOP/s"), (1, "billion parameters", "1 billion parameters"), (1, "tokens/s", "1 token/s"),
+])
+def test_one_of_a_plural_unit_is_singular(value, unit, text):
+    # The tornado read "Low: 1 years" and "1 months".
+    assert numbers.in_unit(value, unit) == text
+
+
 def test_chart_axes_read_like_the_tables():
     """The Vega expression gives the same text as numbers.money, rendered by the same engine the charts use."""
     import altair as alt

@@ -125,6 +125,26 @@ def test_sensitivity_moves_each_assumption_to_its_ends():
         (tornado["savings_at_high_usd"] - tornado["savings_at_low_usd"]).abs().tolist())
 
 
+def test_the_tornado_names_an_assumption_that_moves_nothing_once():
+    # Two zero-length bars printed "High: 12 months" over "Low: 1 month" at the base line.
+    from core import charts
+
+    tornado = portfolio.sensitivity(load_rows(row_cells(**KILL_A)).projects, config.defaults())
+    flat = tornado[(tornado["savings_at_low_usd"] - tornado["base_savings_usd"]).abs().lt(0.5)
+                   & (tornado["savings_at_high_usd"] - tornado["base_savings_usd"]).abs().lt(0.5)]
+    assert not flat.empty
+    spec = charts.tornado(tornado)
+    labels_of = {}
+    for layer in spec.layer[1:3]:
+        for row in layer.data.to_dict("records"):
+            labels_of.setdefault(row["assumption"], []).append(row["label"])
+    for name in flat["label"]:
+        shown = [t for t in labels_of[name] if t]
+        assert len(shown) == 1 and shown[0].startswith("No change from "), shown
+    moving = tornado.loc[~tornado.index.isin(flat.index), "label"].iloc[0]
+    assert sorted(t.split(":")[0] for t in labels_of[moving] if t) == ["High", "Low"]
+
+
 def test_sensitivity_starts_from_the_given_assumptions():
     projects = load_rows(row_cells(**KILL_A)).projects
     cfg = config.make({"api_price_decline": 0.0})
