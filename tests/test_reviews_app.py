@@ -395,8 +395,9 @@ def _kill_list_decisions(at: AppTest) -> dict[str, str]:
 def test_a_decision_recorded_here_shows_on_the_kill_list_at_once(db, monkeypatch):
     import ui
 
-    # An hour's TTL: only the store write clearing the shared copy can make the new decision appear.
-    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 3600.0)
+    # A TTL of decades, so no window boundary passes mid-test (with an hour, a run across the hour mark would fail):
+    # only the store write clearing the shared copy can make the new decision appear.
+    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e9)
     kill_id = _by_verdict()["kill"]
     at = _home(project=kill_id)
     at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review before anything is read
@@ -417,7 +418,7 @@ def test_a_colleagues_decision_shows_once_the_shared_copy_ages(db, monkeypatch):
     import ui
     from core.store import Decision
 
-    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 3600.0)
+    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e9)
     kill_id = _by_verdict()["kill"]
     at = _home()
     at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review, so it has a portfolio
