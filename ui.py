@@ -400,14 +400,14 @@ def saved_scenarios() -> tuple[list[Scenario], str | None]:
     """The review's saved scenarios, read again from the store (a colleague may have saved one), and a sentence
     when the store cannot be read: the scenarios of this session are then shown instead."""
     ss = st.session_state
+    in_session = [Scenario(n, o, "", None) for n, o in ss.get("scenarios", {}).items()]
     if ss.get("review_id") is None:
-        return [Scenario(n, o, "", None) for n, o in ss.get("scenarios", {}).items()], None
+        return in_session, None
     try:
         found = store().scenarios(ss.review_id)
     except StoreError as exc:
         log.warning("scenarios unavailable: %s", exc)
-        return ([Scenario(n, o, "", None) for n, o in ss.scenarios.items()],
-                f"Saved scenarios cannot be read right now: {exc}")
+        return in_session, f"Saved scenarios cannot be read right now: {exc}"
     usable, left_out = [], []
     for saved in found:
         problem = "its saved assumptions cannot be read" if saved.unreadable else _misfit(saved.overrides)

@@ -107,23 +107,26 @@ def _settled(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
+def _upload_and_open_kill_list(page, server: str, path: Path) -> None:
+    """Home, upload `path` through the file uploader, then follow the page link to the Kill list."""
+    page.goto(server)
+    page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
+    _settled(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+    page.get_by_text(path.name).first.wait_for(timeout=60_000)
+    page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
+    _settled(page)
+    page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
+    page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
+    _settled(page)
+
+
 def test_upload_kill_list_download_and_review(server, browser, tmp_path):
     expected = portfolio.kill_list(portfolio.score(load_roadmap(UPLOAD).projects, config.defaults()))
     context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
     try:
         page = context.new_page()
-        page.goto(server)
-        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
-        _settled(page)
-
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(UPLOAD))
-        page.get_by_text("hospital_network.csv").first.wait_for(timeout=60_000)
-        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
-        _settled(page)
-
-        page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
-        page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
-        _settled(page)
+        _upload_and_open_kill_list(page, server, UPLOAD)
 
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Kill list (CSV)").click()
@@ -318,15 +321,7 @@ def test_a_control_character_in_a_team_name_does_not_take_the_server_down(server
     context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
     try:
         page = context.new_page()
-        page.goto(server)
-        page.get_by_role("heading", name="AI Roadmap Review").wait_for(timeout=60_000)
-        _settled(page)
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(hostile))
-        page.get_by_text("(uploaded file)").wait_for(timeout=60_000)
-        _settled(page)
-        page.locator('[data-testid="stPageLink-NavLink"][href^="Kill_list"]').first.click()
-        page.get_by_role("heading", name="Kill list").wait_for(timeout=60_000)
-        _settled(page)
+        _upload_and_open_kill_list(page, server, hostile)
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="Meeting brief (HTML)").click()
         brief = tmp_path / "brief.html"
