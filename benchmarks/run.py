@@ -266,7 +266,7 @@ def describe_tree() -> str:
         return done.stdout.strip() if done.returncode == 0 else ""
 
     head = git("rev-parse", "--short", "HEAD") or "unknown commit"
-    dirty = git("status", "--porcelain", "--", "core", "app.py", "ui.py", "pages").splitlines()
+    dirty = git("status", "--porcelain", "--", "core", "app.py", "ui", "pages").splitlines()
     return f"{head}" + (f" + {len(dirty)} uncommitted app/core file(s)" if dirty else " (clean)")
 
 

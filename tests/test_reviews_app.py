@@ -397,7 +397,7 @@ def test_a_decision_recorded_here_shows_on_the_kill_list_at_once(db, monkeypatch
 
     # A TTL of decades, so no window boundary passes mid-test (with an hour, a run across the hour mark would fail):
     # only the store write clearing the shared copy can make the new decision appear.
-    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e9)
+    monkeypatch.setattr(ui.storage, "DECISIONS_TTL_S", 1e9)
     kill_id = _by_verdict()["kill"]
     at = _home(project=kill_id)
     at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review before anything is read
@@ -418,14 +418,14 @@ def test_a_colleagues_decision_shows_once_the_shared_copy_ages(db, monkeypatch):
     import ui
     from core.store import Decision
 
-    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e9)
+    monkeypatch.setattr(ui.storage, "DECISIONS_TTL_S", 1e9)
     kill_id = _by_verdict()["kill"]
     at = _home()
     at.selectbox(key="sample_pick").select("bank.csv").run()  # saved as a review, so it has a portfolio
     name = next(p for p in _kill_list_decisions(at))
     Store(db).append(Decision(at.session_state["source"]["portfolio"], kill_id, name, "kill", "Colleague"))
     assert "Kill" not in _kill_list_decisions(at).values()  # within the TTL the page does not ask again
-    monkeypatch.setattr(ui, "DECISIONS_TTL_S", 1e-9)  # the TTL has passed
+    monkeypatch.setattr(ui.storage, "DECISIONS_TTL_S", 1e-9)  # the TTL has passed
     assert "Kill" in _kill_list_decisions(at).values()
 
 

@@ -1,0 +1,107 @@
+"""Cached scoring: everything derived from a file, a mapping, assumption overrides and task changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import config, export, minutes, portfolio, scenario, task
+from core.loader import RoadmapError, load_roadmap
+from core.store import Review
+from ui.storage import decision_frame, store_for
+
+
+def assumptions_for(overrides: tuple) -> config.Assumptions:
+    # The shipped defaults need no validation, so a first visit does not wait for pydantic.
+    return config.make(dict(overrides)) if overrides else config.defaults()
+
+
+# A scored 100,000-row roadmap is about 100 MB in memory, so only a few are kept.
+@st.cache_data(max_entries=8, show_spinner=False)
+def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> tuple:
+    """(report, scored, error, headers) for a file, a mapping, assumption overrides and tasks set on the review;
+    cached."""
+    cfg = assumptions_for(overrides)
+    try:
+        roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
+    except RoadmapError as exc:
+        return None, None, str(exc), exc.headers
+    return roadmap.report, portfolio.score(task.set_on_review(roadmap.projects, dict(tasks)), cfg), None, []
+
+
+def task_key(tasks: dict[str, dict[str, str]]) -> tuple:
+    """A review's task changes as part of a cache key: (project id, task) pairs, who and when left out."""
+    return tuple(sorted((pid, t["task"]) for pid, t in tasks.items()))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
+    """The ranked kill list for the same inputs as scored_for; cached."""
+    return portfolio.kill_list(scored_for(data, name, mapping, overrides, tasks)[1])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
+    """The tornado table for the same inputs as scored_for; cached."""
+    roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
+    return portfolio.sensitivity(task.set_on_review(roadmap.projects, dict(tasks)), assumptions_for(overrides))
+
+
+# The spinner is the cache's own: it shows only while the file is being scored, so a warm rerun starts no
+# spinner (each st.spinner starts a timer thread and sends a message, even when the work takes no time).
+@st.cache_data(max_entries=8, show_spinner="Scoring the roadmap…")
+def error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> str | None:
+    # A cached copy of a scored frame costs milliseconds to hand out; a page that only needs to know
+    # whether the file scored asks this instead.
+    report, scored, error, _ = scored_for(data, name, mapping, overrides, tasks)
+    return None if scored is not None else error or "No roadmap is loaded."
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def scored_review(review_id: str, url: str, state: tuple) -> pd.DataFrame | None:
+    """A saved review's roadmap scored with its own mapping, assumptions and tasks (None when it cannot be read).
+
+    `state` (review_state) is part of the cache key only: a review whose state changed since is scored again."""
+    review = store_for(url).review(review_id)
+    if review is None or review.data is None:
+        return None
+    overrides = tuple(sorted(review.overrides.items()))
+    return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides,
+                      task_key(review.tasks))[1]
+
+
+def review_state(review: Review) -> tuple:
+    """A saved review's mapping, assumptions and tasks as a cache key (its file never changes)."""
+    return (tuple(sorted(review.mapping.items())), tuple(sorted((k, str(v)) for k, v in review.overrides.items())),
+            task_key(review.tasks))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+                 decisions: tuple, scenario_name: str = "") -> bytes:
+    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
+    scored = scored_for(data, name, mapping, overrides, tasks)[1]
+    kill = kill_list_for(data, name, mapping, overrides, tasks)
+    decided = decision_frame(kill["project_id"], decisions)
+    changed = dict(overrides)
+    if kind == "brief":
+        from core import brief  # lazy: the brief brings altair and the chart renderer
+
+        cfg = assumptions_for(overrides)
+        texts = {pid: minutes.decision_text(row) for pid, row in decided.iterrows()}
+        return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, texts,
+                                 scenario_name=scenario_name).encode("utf-8")
+    machine = export.machine_table(kill)
+    for col in minutes.DECISION_COLUMNS:
+        machine[col] = decided[col].to_numpy()
+    # Every row names the assumptions it was computed under: a column, not a comment line, so CSV readers cope.
+    machine["scenario"] = scenario.tag(changed, scenario_name or None)
+    if kind == "csv":
+        return export.to_csv(machine).encode("utf-8")
+    notes = [("Made on", date.today().isoformat()), ("Roadmap file", name),
+             ("Scenario", scenario_name or ("baseline" if not changed else "unnamed")),
+             ("Changed assumptions", scenario.describe(changed))]
+    return export.to_xlsx({"kill list": machine, "Assumptions": scenario.assumptions_table(changed)},
+                          notes={"Assumptions": notes})
