@@ -2,7 +2,9 @@
 
 Version 0 is the first release's decision log (one table `decisions`, rows keyed by a file hash); version 1
 added reviews, the append-only decision history and portfolio aliases; version 2 added the tasks people set
-on a review and the review's saved scenarios. `upgrade` runs inside the store's locked schema transaction.
+on a review and the review's saved scenarios; MEETINGS_VERSION added review meetings (with the decisions taken
+in them) and the stored offers to join a review to a portfolio. `upgrade` runs inside the store's locked schema
+transaction, one version at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Integer,
     LargeBinary,
     MetaData,
@@ -27,7 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 2  # 1: reviews and decisions; 2: task overrides and saved scenarios per review
+# The one place the meetings change's number lives: it takes main's version + 1 at the time it lands (SPEC §4s).
+MEETINGS_VERSION = 3
+SCHEMA_VERSION = MEETINGS_VERSION  # 1: reviews and decisions; 2: tasks and scenarios per review; 3: meetings
 MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
 
 meta = MetaData()
@@ -86,6 +91,53 @@ aliases = Table(
     Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
     Column("adopted_at", DateTime, nullable=False),
 )
+# Schema version MEETINGS_VERSION: a review meeting (who was there, when it started and ended, under which
+# scenario) and each decision taken in it, pointing at its decision_history row (which stays append-only)
+# with the savings as they stood when it was taken, and the action it gave someone.
+meetings = Table(
+    "meetings", meta,
+    Column("id", String(43), primary_key=True),
+    Column("review_id", String(43), nullable=False, index=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("scenario", Text, nullable=False, default=""),
+    Column("overrides", Text, nullable=False, default="{}"),
+    Column("attendees", Text, nullable=False, default="[]"),
+    Column("include_keep", Integer, nullable=False, default=0),
+    Column("started_by", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=True),
+)
+meeting_decisions = Table(
+    "meeting_decisions", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_id", String(43), nullable=False, index=True),
+    Column("history_id", Integer, nullable=False),
+    Column("project_id", String(200), nullable=False),
+    Column("decision", String(32), nullable=False),
+    Column("savings_usd", Float, nullable=True),
+    Column("savings_people_usd", Float, nullable=True),
+    Column("savings_serving_usd", Float, nullable=True),
+    Column("savings_api_usd", Float, nullable=True),
+    Column("savings_other_usd", Float, nullable=True),
+    Column("action_owner", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("action_due", Date, nullable=True),
+    Column("recorded_at", DateTime, nullable=False),
+)
+# Schema version MEETINGS_VERSION: an upload whose portfolio name was taken was either joined to that portfolio
+# (it shares most of its projects) or kept apart; the offer to undo or to join stays until someone answers it.
+join_offers = Table(
+    "join_offers", meta,
+    Column("review_id", String(43), primary_key=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False),  # the existing portfolio of that name
+    Column("apart_as", String(MAX_PORTFOLIO), nullable=False),  # the name the review takes when kept apart
+    Column("joined", Integer, nullable=False),  # 1: joined automatically (offer: keep apart); 0: kept apart
+    Column("shared", Float, nullable=False),  # share of the upload's projects found in the portfolio
+    Column("basis", String(16), nullable=False),  # "ids" or "names"
+    Column("created_at", DateTime, nullable=False),
+    Column("answered", String(16), nullable=True),  # None while open; "joined" or "apart"
+    Column("answered_by", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("answered_at", DateTime, nullable=True),
+)
 # The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
 _legacy = Table(
     "decisions", MetaData(),
@@ -117,24 +169,39 @@ def version(conn: Connection) -> int:
     return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
 
 
+# The tables each version brings; a step creates only its own, so a database upgrades one version at a time.
+_V2_TABLES = (reviews, scenarios, history, aliases, schema_version)
+_MEETING_TABLES = (meetings, meeting_decisions, join_offers)
+
+
 def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
     """Bring the database to SCHEMA_VERSION, step by step from whatever version it is at (nothing when current)."""
     found = version(conn)
     if found >= SCHEMA_VERSION:
         return
+    if found < 2:
+        _to_v2(conn, dialect, found)
+        conn.execute(schema_version.insert().values(version=2, applied_at=now))
+    if found < MEETINGS_VERSION:
+        # Version 2 -> MEETINGS_VERSION: new tables only; nothing earlier changes.
+        meta.create_all(conn, tables=list(_MEETING_TABLES))
+        conn.execute(schema_version.insert().values(version=MEETINGS_VERSION, applied_at=now))
+
+
+def _to_v2(conn: Connection, dialect: str, found: int) -> None:
+    """From nothing, the first release's log (0) or version 1, to version 2 (as version 2 of the app did it)."""
     insp = inspect(conn)
     # The first decision log's table stays in place after version 1 copied it; only copy it once.
     legacy = found == 0 and insp.has_table("decisions") and {"roadmap", "project_id"} <= {
         c["name"] for c in insp.get_columns("decisions")}
     upgrade_reviews = insp.has_table("reviews") and "tasks" not in {c["name"] for c in insp.get_columns("reviews")}
-    meta.create_all(conn)  # only the tables that are missing
+    meta.create_all(conn, tables=list(_V2_TABLES))  # only the tables that are missing
     if legacy:
         _migrate_legacy(conn)
     if upgrade_reviews:
         _migrate_v1_reviews(conn)
     if found == 0:
         _create_triggers(conn, dialect)
-    conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
 
 
 def _migrate_legacy(conn: Connection) -> None:

@@ -457,21 +457,7 @@ class Store:
 
     def append(self, d: Decision) -> None:
         """Add one entry to the history (validated). Earlier entries are never changed."""
-        if d.decision not in DECISIONS:
-            raise ValueError(f"'{d.decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
-        reviewer = d.reviewer.strip()
-        if not reviewer:
-            raise ValueError("A decision needs the reviewer's name.")
-        if len(reviewer) > MAX_REVIEWER or len(d.note) > MAX_NOTE:
-            raise ValueError(f"Keep the reviewer under {MAX_REVIEWER} and the note under {MAX_NOTE:,} characters.")
-        if not d.project_id:
-            raise ValueError("A decision needs the project id.")
-        if len(d.project_id) > MAX_PROJECT_ID:  # cut, the decision would never show on its project again
-            raise ValueError(f"This project's id is longer than {MAX_PROJECT_ID} characters, so a decision on it "
-                             "cannot be recorded; shorten the id in the roadmap.")
-        values = {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id,
-                  "project": d.project, "decision": d.decision, "reviewer": reviewer, "email": d.email[:320],
-                  "note": d.note, "revisit": d.revisit, "review_id": d.review_id, "recorded_at": _now()}
+        values = decision_values(d)
 
         def insert() -> None:
             with self._write() as conn:
@@ -520,6 +506,16 @@ class Store:
 
     # --- errors ------------------------------------------------------------------------------------
 
+    # Other store modules (core.meetings, core.joining) write through the same locked, retried transactions
+    # and report failures in the same sentences.
+    def transaction(self) -> Any:
+        """A write transaction that holds the database's write lock (a context manager yielding a Connection)."""
+        return self._write()
+
+    def guard(self, what: str, action: Callable[[], T]) -> T:
+        """Run action, retrying a busy database; any database failure becomes a StoreError sentence."""
+        return self._guard(what, action)
+
     def _guard(self, what: str, action: Callable[[], T]) -> T:
         try:
             return self._retrying(action)
@@ -527,6 +523,25 @@ class Store:
             raise StoreError(f"The database refused to {what}; nothing was changed.") from exc
         except SQLAlchemyError as exc:
             raise StoreError(_sentence(what, exc)) from exc
+
+
+def decision_values(d: Decision) -> dict[str, Any]:
+    """A decision validated and made into its decision_history row (raises ValueError with a sentence)."""
+    if d.decision not in DECISIONS:
+        raise ValueError(f"'{d.decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
+    reviewer = d.reviewer.strip()
+    if not reviewer:
+        raise ValueError("A decision needs the reviewer's name.")
+    if len(reviewer) > MAX_REVIEWER or len(d.note) > MAX_NOTE:
+        raise ValueError(f"Keep the reviewer under {MAX_REVIEWER} and the note under {MAX_NOTE:,} characters.")
+    if not d.project_id:
+        raise ValueError("A decision needs the project id.")
+    if len(d.project_id) > MAX_PROJECT_ID:  # cut, the decision would never show on its project again
+        raise ValueError(f"This project's id is longer than {MAX_PROJECT_ID} characters, so a decision on it "
+                         "cannot be recorded; shorten the id in the roadmap.")
+    return {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id,
+            "project": d.project, "decision": d.decision, "reviewer": reviewer, "email": d.email[:320],
+            "note": d.note, "revisit": d.revisit, "review_id": d.review_id, "recorded_at": _now()}
 
 
 def _sentence(what: str, exc: BaseException) -> str:
