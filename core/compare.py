@@ -126,6 +126,12 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, decisions: pd.DataFrame |
                         earlier_reviewer=k.earlier_reviewer, earlier_note=k.earlier_note,
                         earlier_recorded_at=k.earlier_recorded_at))
 
+    # A zombie under another id is one project coming back, not a new one plus a removed one: count it once.
+    renamed = [(r["project_id"], r["earlier_project_id"]) for r in rows
+               if r["change"] == "zombie" and r["project_id"] != r["earlier_project_id"]]
+    now_ids, then_ids = {n for n, _ in renamed}, {t for _, t in renamed}
+    rows = [r for r in rows if not (r["change"] == "new" and r["project_id"] in now_ids)
+            and not (r["change"] == "removed" and r["project_id"] in then_ids)]
     order = {"zombie": 0, "new": 1, "removed": 2, "verdict": 3}
     changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
     changes = changes.sort_values("change", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
