@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from core import config, export, portfolio, review_cli
+from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
 from core.text import for_terminal
 
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--rejects", help="write rejected rows and their reasons to this CSV")
         p.add_argument("--sheet", help="XLSX sheet to read (default: the first with a roadmap header)")
         p.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
+        p.add_argument("--portfolio", help="with --db: the portfolio whose earlier reviews fill came_back")
+        p.add_argument("--db", help="with --portfolio: the store (SQLAlchemy URL) holding the portfolio's reviews")
     review_cli.add_parsers(sub)
     return parser
 
@@ -94,6 +97,12 @@ def run(argv: list[str]) -> int:
     if args.command == "kill-list":
         scored = portfolio.kill_list(scored)
     table = export.machine_table(scored)
+    if args.db or args.portfolio:
+        # SPEC §6 v3: came_back is filled only when both say where the portfolio's earlier reviews are.
+        if not (args.db and args.portfolio):
+            raise UsageError("--db and --portfolio go together: came_back needs both")
+        came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError)
+        table[comeback_column] = table["project_id"].map(came_back).fillna("")
     payload: str | bytes
     if fmt == "csv":
         payload = export.csv_bytes(table)

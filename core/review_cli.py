@@ -183,3 +183,23 @@ def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[
                           f"{str(exc).rstrip('.')}") from None
     projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
     return portfolio.score(projects, cfg), review.portfolio
+
+
+def came_back(url: str, portfolio: str, path: Path, scored: pd.DataFrame, usage_error: type[Exception]) -> dict[str, str]:
+    """Project id -> the came-back sentence, for a roadmap file against the portfolio's latest review of another
+    file in the store (decisions recorded on reviews of this same file are its own, not earlier ones)."""
+    from core import comeback
+    from core.store import StoreError
+
+    store = open_store(url, usage_error)
+    sha1 = hashlib.sha1(path.read_bytes()).hexdigest()
+    try:
+        before = comeback.earlier_review(store, portfolio, file_sha1=sha1)
+        earlier = comeback.score_review(before) if before is not None else None
+        if before is None or earlier is None:
+            return {}
+        decisions = comeback.decided_before(store.history(portfolio), comeback.same_file_reviews(store, portfolio, sha1))
+    except StoreError as exc:
+        raise usage_error(str(exc).rstrip(".")) from None
+    return comeback.sentences(scored, comeback.Earlier(earlier, before.file_name, f"{before.created_at:%Y-%m-%d}"),
+                              decisions)
