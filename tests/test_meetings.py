@@ -140,3 +140,17 @@ def test_the_shortcuts_avoid_the_keys_streamlit_keeps():
     keys = [*agenda.SHORTCUTS.values(), agenda.PREVIOUS, agenda.NEXT]
     assert [normalize_shortcut(k) for k in keys] == ["1", "2", "3", "4", "5", "left", "right"]
     assert list(agenda.SHORTCUTS) == ["kill", "rescope", "keep", "defer", "needs-evidence"]
+
+
+def test_a_meetings_minutes_list_who_met_and_every_decision_escaped(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'minutes.db'}")
+    review_id, meeting = _meeting(store)
+    meetings.record(store, meeting, Decision("acme", "ACM-002", "Support *reply* drafter", "kill", "Dana Reyes",
+                                             "<b>now</b>", None, review_id), {"projected_savings_usd": 793_000.0},
+                    action_owner="Sam Lee", action_due=date(2027, 1, 15))
+    ended = meetings.end(store, meeting.id)
+    text_ = meetings.minutes_markdown(ended, meetings.taken(store, meeting.id), date(2026, 12, 6))
+    assert text_.startswith("# Meeting minutes: acme\n")
+    assert "Attendees: Dana Reyes, Sam Lee, Ana." in text_ and "Scenario: Five years" in text_
+    assert "Support \\*reply\\* drafter" in text_ and "<b>" not in text_  # shown as typed, never as markup
+    assert "Sam Lee" in text_ and "2027\\-01\\-15" in text_ and "$793K" in text_ and "793000" not in text_
