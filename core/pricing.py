@@ -1,8 +1,10 @@
-"""The two paths' costs (custom model vs FM API + RAG) over the horizon, term by term, vectorized.
+"""The paths' costs over the horizon, term by term, vectorized (SPEC §4 and §4v3).
 
-Every term is its own column so the project view can show it; money already spent is sunk and
-never counted. Year t runs from 1 to the horizon; API prices fall by their yearly decline from year 2,
-and so do GPU prices. The break-even volume is solved on the same cost functions as the totals.
+Three paths: the custom model, the FM API + RAG path, and for regulated work a stock open-weight model
+self-hosted with RAG. Every term is its own column so the project view can show it; money already spent is
+sunk and never counted. Year t runs from 1 to the horizon; API and GPU prices fall by their yearly declines
+from year 2, and every yearly cost is discounted to today at the discount rate (the build is paid now).
+Unknown volume is not zero volume: with no daily calls and no measured spend, totals are blank.
 """
 
 from __future__ import annotations
@@ -10,18 +12,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core import serving
 from core.config import Assumptions
-from core.task import ensure_tasks
+from core.serving import break_even, break_even_two_fleets  # noqa: F401 - break_even is part of this API
+from core.task import ensure_tasks, specs
 
-HOURS_PER_YEAR = 8760.0
-SECONDS_PER_DAY = 86400.0
 TIERS = ("small", "mid", "frontier")
-# Throughput defaults are measured on an 8B-class model; other sizes are scaled from it.
-REFERENCE_SIZE_B = 8.0
+PATHS = ("api_rag", "self_hosted_open_weight")
+MONEY_STATUS = ("priced", "needs_volume", "implied_from_spend", "not_judged")
+# The four parts every saving is split into (SPEC §4v3); each path's total is the sum of its parts.
+PARTS = ("people", "serving", "api", "other")
 
 
 def _fill(s: pd.Series, default: float) -> np.ndarray:
     return s.fillna(default).to_numpy(dtype="float64")
+
+
+def _given(projects: pd.DataFrame, col: str) -> np.ndarray:
+    """A numeric column as floats (NaN where blank), or all NaN when the file has no such column."""
+    if col not in projects.columns:
+        return np.full(len(projects), np.nan)
+    return projects[col].to_numpy(dtype="float64", na_value=np.nan)
 
 
 def is_(s: pd.Series, word: str) -> np.ndarray:
@@ -38,9 +49,14 @@ def tier_codes(tier: pd.Series, default: str) -> np.ndarray:
     return codes
 
 
+def year_sum(decline: float, years: int, rate: float = 0.0, first: int = 1) -> float:
+    """Sum over years first..N of the year's price factor (1 - decline)^(t - 1), discounted by (1 + rate)^t."""
+    return float(sum((1.0 - decline) ** (t - 1) / (1.0 + rate) ** t for t in range(first, years + 1)))
+
+
 def decline_sum(decline: float, years: int) -> float:
-    """Sum over years 1..N of the year's price factor, (1 - decline)^(t - 1)."""
-    return float(sum((1.0 - decline) ** t for t in range(years)))
+    """Sum over years 1..N of (1 - decline)^(t - 1), undiscounted."""
+    return year_sum(decline, years)
 
 
 def api_decline(cfg: Assumptions) -> float:
@@ -48,31 +64,39 @@ def api_decline(cfg: Assumptions) -> float:
     return cfg.api_price_decline if cfg.api_model_policy == "switch_yearly" else 0.0
 
 
-def gpus_per_replica(size_b: np.ndarray, cfg: Assumptions) -> np.ndarray:
-    """GPUs one replica needs to hold the weights plus headroom, rounded up to a power of two
-    (tensor-parallel sizes must divide the attention heads, so servers use 1, 2, 4 or 8 GPUs)."""
-    need = size_b * cfg.weight_bytes_per_param * (1.0 + cfg.gpu_memory_headroom) / cfg.gpu_memory_gb
-    gpus = np.maximum(1.0, np.ceil(need))
-    return 2.0 ** np.ceil(np.log2(gpus))
+def _task_flags(task: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per project, whether its task uses retrieval, and whether its API is priced per audio minute."""
+    retrieval = np.zeros(len(task), dtype=bool)
+    per_minute = np.zeros(len(task), dtype=bool)
+    for name, spec in specs().items():
+        here = is_(task, name)
+        retrieval |= here & spec.retrieval
+        per_minute |= here & spec.per_minute
+    return retrieval, per_minute
 
 
 def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
-    """Cost terms of both paths for every project (custom or not), one row per project."""
+    """Cost terms of every path for every project (custom or not), one row per project."""
     a = cfg
     projects = ensure_tasks(projects)
+    n = len(projects)
     h = float(a.horizon_years)
     years = int(h)
+    r = a.discount_rate
     loaded = a.loaded_fte_cost_usd
     scratch = is_(projects["approach"], "from_scratch")
     in_progress = is_(projects["status"], "in_progress")
     live = is_(projects["status"], "live")
+    retrieval, per_minute = _task_flags(projects["task"])
 
     months = _fill(projects["build_months"], a.custom_build_months)
     fte = _fill(projects["ml_fte"], a.custom_ml_fte)
     examples = _fill(projects["training_examples"], 0.0)
-    calls = _fill(projects["daily_calls"], 0.0)
+    calls_given = _given(projects, "daily_calls")
+    spend = _given(projects, "api_spend_usd_per_month")
     t_in = _fill(projects["tokens_in_per_call"], a.default_tokens_in)
     t_out = _fill(projects["tokens_out_per_call"], a.default_tokens_out)
+    latency = _given(projects, "latency_target_ms")
     tier = tier_codes(projects["api_tier"], a.default_api_tier)
     size_given = projects["model_size_b"].to_numpy(dtype="float64")
     size = np.where(np.isnan(size_given) | (size_given <= 0), a.default_model_size_b, size_given)
@@ -90,7 +114,8 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     gpu_hours = flops / (a.gpu_peak_tflops * 1e12 * a.pretraining_mfu) / 3600.0
     sized = ~np.isnan(size_given) & ~np.isnan(tokens)
     out["pretraining_gpu_hours"] = np.where(scratch & sized, gpu_hours, np.nan)
-    pretrain = np.where(sized, gpu_hours * a.gpu_hour_usd * a.pretraining_experiments_multiplier,
+    gpu_price = serving.gpu_hour_usd(a)
+    pretrain = np.where(sized, gpu_hours * gpu_price * a.pretraining_experiments_multiplier,
                         a.pretraining_compute_usd)
     out["build_compute_usd"] = np.where(scratch, pretrain, a.finetune_runs * a.finetune_run_cost_usd)
     estimate = out["build_people_usd"] + out["build_labeling_usd"] + out["build_compute_usd"]
@@ -101,89 +126,154 @@ def price(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     build = np.where(in_progress, np.maximum(0.0, build - spent), build)
     out["custom_build_usd"] = np.where(live, 0.0, build)
 
-    # Images and audio reach either model as input tokens.
+    # Images reach either model as input tokens; audio reaches the custom model as tokens, a speech API by the minute.
     modality = (np.where(is_(projects["task"], "vision"), a.images_per_call * a.tokens_per_image, 0.0)
                 + np.where(is_(projects["task"], "speech"), a.audio_minutes_per_call * a.tokens_per_audio_minute, 0.0))
     out["modality_tokens_per_call"] = modality
+    context = np.where(retrieval, float(a.rag_context_tokens), 0.0)
+    out["rag_context_tokens_used"] = context
 
-    # Serving: each replica holds the weights; its throughput is the 8B figure scaled by size, for the
-    # prompt (prefill) and the answer (decode) tokens alike. Replicas cover the peak, never below the minimum.
-    gpr = gpus_per_replica(size, a)
-    scale = (REFERENCE_SIZE_B / size) ** a.throughput_size_exponent
-    gpu_s_per_call = (t_in + modality) / (a.prefill_tokens_per_gpu_s * scale) + t_out / (a.throughput_tokens_per_gpu_s * scale)
-    out["gpus_per_replica"] = gpr
-    out["gpu_seconds_per_call"] = gpu_s_per_call
-    out["replica_capacity_daily_calls"] = SECONDS_PER_DAY * gpr * a.gpu_utilization / (gpu_s_per_call * a.peak_factor)
-    out["replicas"] = _replicas(calls, out["replica_capacity_daily_calls"], a.min_replicas)
-    out["serving_gpus"] = out["replicas"] * gpr
-    out["custom_serving_usd_per_year"] = out["serving_gpus"] * a.gpu_hour_usd * HOURS_PER_YEAR
-    monitoring = a.monitoring_usd_per_month * 12.0
-    out["custom_maintenance_usd_per_year"] = np.full(
-        len(projects), a.custom_ongoing_fte * loaded + a.retrains_per_year * a.finetune_run_cost_usd + monitoring)
-
-    out["api_build_usd"] = np.full(len(projects), a.fm_build_months / 12.0 * a.fm_build_fte * loaded)
+    # The FM path's price per call, then the volume: given, implied from measured spend, or unknown.
     price_in = _tier_price(tier, a, "in")
     price_out = _tier_price(tier, a, "out")
-    out["api_cost_per_call_year1"] = ((t_in + a.rag_context_tokens + modality) * price_in + t_out * price_out) / 1e6
-    out["api_run_usd_year1"] = calls * 365.0 * out["api_cost_per_call_year1"]
-    out["retrieval_usd_per_year"] = calls * 365.0 * a.retrieval_usd_per_1000_calls / 1000.0
-    out["rag_infra_usd_per_year"] = np.full(len(projects), a.rag_infra_usd_per_month * 12.0)
-    out["api_upkeep_usd_per_year"] = np.full(len(projects), a.fm_ongoing_fte * loaded + monitoring)
+    token_cost = ((t_in + context + modality) * price_in + t_out * price_out) / 1e6
+    out["api_cost_per_call_year1"] = np.where(per_minute, a.audio_minutes_per_call * a.speech_usd_per_audio_minute,
+                                              token_cost)
+    has_spend = ~np.isnan(spend)
+    has_calls = ~np.isnan(calls_given)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        implied = np.where(out["api_cost_per_call_year1"] > 0, spend * 12.0 / 365.0 / out["api_cost_per_call_year1"],
+                           np.nan)
+    calls = np.where(has_calls, calls_given, np.where(has_spend, implied, np.nan))
+    out["daily_calls_used"] = calls
+    out["api_spend_measured"] = has_spend
+    status = np.where(has_calls, 0, np.where(has_spend & ~np.isnan(implied), 2, 1))
+    out["money_status_code"] = status
+    priced = status != 1
+    out["api_run_usd_year1"] = np.where(has_spend, spend * 12.0, calls * 365.0 * out["api_cost_per_call_year1"])
+    # Per call, what the totals charge: measured spend over the stated volume where both are known.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_call_used = np.where(has_spend & has_calls & (calls > 0), out["api_run_usd_year1"] / (365.0 * calls),
+                                 out["api_cost_per_call_year1"])
+    retrieval_per_call = np.where(retrieval, a.retrieval_usd_per_1000_calls / 1000.0, 0.0)
+    out["retrieval_usd_per_year"] = calls * 365.0 * retrieval_per_call
+    out["rag_infra_usd_per_year"] = np.where(retrieval, a.rag_infra_usd_per_month * 12.0, 0.0)
+    monitoring = a.monitoring_usd_per_month * 12.0
+    fm_people_year = a.fm_ongoing_fte * loaded
+    out["api_upkeep_usd_per_year"] = np.full(n, fm_people_year + monitoring)
     switching = a.api_model_policy == "switch_yearly"
     # The decline comes from moving to each year's new model, so from year 2 each move is a migration.
     migration = a.migration_fte_months / 12.0 * loaded if switching else 0.0
-    out["api_migration_usd_per_year"] = np.full(len(projects), migration)
+    out["api_migration_usd_per_year"] = np.full(n, migration)
+    out["api_build_usd"] = np.full(n, a.fm_build_months / 12.0 * a.fm_build_fte * loaded)
 
-    gpu_sum = decline_sum(a.gpu_price_decline, years)
-    api_sum = decline_sum(api_decline(a), years)
-    custom_fixed = out["custom_build_usd"] + h * out["custom_maintenance_usd_per_year"]
-    api_fixed = (out["api_build_usd"] + h * (out["rag_infra_usd_per_year"] + out["api_upkeep_usd_per_year"])
-                 + (h - 1.0) * out["api_migration_usd_per_year"])
-    out["tco_custom_usd"] = custom_fixed + out["custom_serving_usd_per_year"] * gpu_sum
-    out["tco_api_rag_usd"] = api_fixed + out["api_run_usd_year1"] * api_sum + h * out["retrieval_usd_per_year"]
-    out["projected_savings_usd"] = out["tco_custom_usd"] - out["tco_api_rag_usd"]
+    # Serving the custom model on its own GPUs: its prompt is the caller's text (and images or audio).
+    custom = serving.fleet(size, t_in + modality, t_out, calls, latency, a)
+    out["gpus_per_replica"] = custom.gpus_per_replica
+    out["gpu_seconds_per_call"] = custom.gpu_seconds_per_call
+    out["replica_capacity_daily_calls"] = custom.replica_capacity_daily_calls
+    out["replicas"] = custom.replicas
+    out["serving_gpus"] = custom.replicas * custom.gpus_per_replica
+    out["custom_serving_usd_per_year"] = custom.usd_per_year
+    out["implied_utilization"] = custom.implied_utilization
+    out["serving_usd_per_m_output_full"] = custom.usd_per_m_output_full
+    out["serving_usd_per_m_output_at_volume"] = custom.usd_per_m_output_at_volume
+    out["market_band"] = serving.band_index(size)
+    retrain_compute = a.retrains_per_year * a.finetune_run_cost_usd
+    custom_people_year = a.custom_ongoing_fte * loaded
+    out["custom_maintenance_usd_per_year"] = np.full(n, custom_people_year + retrain_compute + monitoring)
+
+    # The third path: a stock open-weight model, self-hosted with RAG; its prompt carries the retrieved context.
+    stock = np.full(n, float(a.stock_model_size_b))
+    third = serving.fleet(stock, t_in + context + modality, t_out, calls, latency, a)
+    out["sh_gpus_per_replica"] = third.gpus_per_replica
+    out["sh_replicas"] = third.replicas
+    out["sh_replica_capacity_daily_calls"] = third.replica_capacity_daily_calls
+    out["sh_serving_usd_per_year"] = third.usd_per_year
+    out["sh_implied_utilization"] = third.implied_utilization
+
+    # Present-value year sums: constant yearly costs, GPU- and API-priced costs, and migrations (years 2..h).
+    y_const = year_sum(0.0, years, r)
+    y_gpu = year_sum(a.gpu_price_decline, years, r)
+    y_api = year_sum(api_decline(a), years, r)
+    y_mig = year_sum(0.0, years, r, first=2)
+    out["pv_years"] = np.full(n, y_const)
+
+    # Each path's total as its four parts. A planned build budget is split in the proportions of our estimate.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(estimate > 0, out["custom_build_usd"] / estimate, 0.0)
+    parts_c = {
+        "people": out["build_people_usd"] * share + custom_people_year * y_const,
+        "serving": out["build_compute_usd"] * share + custom.usd_per_year * y_gpu + retrain_compute * y_const,
+        "api": np.zeros(n),
+        "other": out["build_labeling_usd"] * share + monitoring * y_const,
+    }
+    fm_other_year = out["rag_infra_usd_per_year"] + out["retrieval_usd_per_year"] + monitoring
+    parts_a = {
+        "people": out["api_build_usd"] + fm_people_year * y_const + migration * y_mig,
+        "serving": np.zeros(n),
+        "api": out["api_run_usd_year1"] * y_api,
+        "other": fm_other_year * y_const,
+    }
+    parts_s = {
+        "people": out["api_build_usd"] + fm_people_year * y_const,
+        "serving": third.usd_per_year * y_gpu,
+        "api": np.zeros(n),
+        "other": fm_other_year * y_const,
+    }
+    blank = np.where(priced, 1.0, np.nan)  # unknown volume: every total and part is blank, never zero calls
+    for name, parts in (("custom", parts_c), ("api_rag", parts_a), ("self_hosted", parts_s)):
+        for p in PARTS:
+            out[f"{name}_{p}_usd"] = parts[p] * blank
+    out["tco_custom_usd"] = sum(parts_c.values()) * blank
+    out["tco_api_rag_usd"] = sum(parts_a.values()) * blank
+    out["tco_self_hosted_usd"] = sum(parts_s.values()) * blank
+
+    # Regulated work whose compliance ruled out third-party hosting compares with the self-hosted path (§4v3).
+    sh = _regulatory_proven(projects)
+    out["comparison_is_self_hosted"] = sh
+    comparison = np.where(sh, out["tco_self_hosted_usd"], out["tco_api_rag_usd"])
+    out["tco_comparison_usd"] = comparison
+    out["projected_savings_usd"] = out["tco_custom_usd"] - comparison
+    for p in PARTS:
+        out[f"savings_{p}_usd"] = out[f"custom_{p}_usd"] - np.where(sh, out[f"self_hosted_{p}_usd"],
+                                                                    out[f"api_rag_{p}_usd"])
+    ops = _given(projects, "ops_budget_usd_per_year")
+    # With the owner's ops budget in place of our projected upkeep (SPEC §4: shown beside ours).
+    out["savings_with_ops_budget_usd"] = np.where(
+        np.isnan(ops), np.nan, out["projected_savings_usd"] - (out["custom_maintenance_usd_per_year"] - ops) * y_const)
     out["build_ml_people_usd"] = np.where(live, 0.0, out["build_people_usd"])
     out["ml_people_cost_usd"] = out["build_ml_people_usd"] + h * a.custom_ongoing_fte * loaded
 
-    # Break-even on the same functions: savings(V) = gap + per_replica * replicas(V) - api_per_daily_call * V.
-    per_replica = gpr * a.gpu_hour_usd * HOURS_PER_YEAR * gpu_sum
-    api_per_daily_call = 365.0 * (out["api_cost_per_call_year1"] * api_sum
-                                  + h * a.retrieval_usd_per_1000_calls / 1000.0)
-    out["break_even_daily_calls"] = break_even(custom_fixed - api_fixed, per_replica, api_per_daily_call,
-                                               out["replica_capacity_daily_calls"], a.min_replicas)
-    # copy=False keeps each array as its own block: stacking ~40 fresh columns into one 2-D block would
+    # Break-even on the same functions as the totals, against the comparison path; it needs no volume.
+    custom_fixed = out["custom_build_usd"] + out["custom_maintenance_usd_per_year"] * y_const
+    api_fixed = out["api_build_usd"] + (out["rag_infra_usd_per_year"] + out["api_upkeep_usd_per_year"]) * y_const \
+        + migration * y_mig
+    sh_fixed = out["api_build_usd"] + (out["rag_infra_usd_per_year"] + out["api_upkeep_usd_per_year"]) * y_const
+    per_replica = custom.gpus_per_replica * gpu_price * serving.HOURS_PER_YEAR * y_gpu
+    api_per_daily_call = 365.0 * (per_call_used * y_api + retrieval_per_call * y_const)
+    be = break_even(custom_fixed - api_fixed, per_replica, api_per_daily_call, custom.replica_capacity_daily_calls,
+                    a.min_replicas)
+    if sh.any():
+        sh_per_replica = third.gpus_per_replica * gpu_price * serving.HOURS_PER_YEAR * y_gpu
+        be[sh] = break_even_two_fleets((custom_fixed - sh_fixed)[sh], per_replica[sh],
+                                       custom.replica_capacity_daily_calls[sh], sh_per_replica[sh],
+                                       third.replica_capacity_daily_calls[sh],
+                                       (365.0 * retrieval_per_call * y_const)[sh], a.min_replicas)
+    out["break_even_daily_calls"] = be
+    # copy=False keeps each array as its own block: stacking ~80 fresh columns into one 2-D block would
     # copy them all again, and on 100,000 rows that copy (page faults included) costs more than the maths.
     return pd.DataFrame(out, index=projects.index, copy=False)
 
 
-def _replicas(calls: np.ndarray, capacity: np.ndarray, minimum: int) -> np.ndarray:
-    return np.maximum(float(minimum), np.ceil(calls / capacity))
-
-
-def break_even(gap: np.ndarray, per_replica: np.ndarray, per_call: np.ndarray, capacity: np.ndarray,
-               minimum: int) -> np.ndarray:
-    """The smallest daily volume V with savings(V) <= 0, where
-    savings(V) = gap + per_replica * max(minimum, ceil(V / capacity)) - per_call * V; NaN means never.
-
-    Savings fall linearly between replica steps and jump up by `per_replica` at each step. On the
-    segment served by k replicas they reach zero at V = (gap + per_replica * k) / per_call, which counts
-    only if it lies inside the segment. With the minimum replicas that is the first segment; after it,
-    the end of segment k has savings gap + k * (per_replica - per_call * capacity), so the first k whose
-    end is not above zero solves k >= gap / (per_call * capacity - per_replica). Exact, and no search.
-    """
-    gap = np.asarray(gap, dtype="float64")
-    per_replica = np.broadcast_to(np.asarray(per_replica, dtype="float64"), gap.shape)
-    per_call = np.asarray(per_call, dtype="float64")
-    capacity = np.asarray(capacity, dtype="float64")
-    m = float(minimum)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        first = (gap + per_replica * m) / per_call
-        in_first = (gap + per_replica * m <= 0) | ((per_call > 0) & (first <= m * capacity))
-        margin = per_call * capacity - per_replica  # what one more full replica saves
-        k = np.maximum(m + 1.0, np.ceil(gap / margin))
-        later = (gap + per_replica * k) / per_call
-    be = np.where(in_first, np.maximum(first, 0.0), np.where(margin > 0, later, np.nan))
-    return be
+def _regulatory_proven(projects: pd.DataFrame) -> np.ndarray:
+    """A regulation named and compliance confirmed that no third-party-hosted deployment meets it (§4v3)."""
+    def flag(col: str) -> np.ndarray:
+        return projects[col].fillna(False).to_numpy(dtype=bool) if col in projects.columns else np.zeros(len(projects),
+                                                                                                          dtype=bool)
+    named = projects["regulation"].fillna("").str.strip().ne("").to_numpy() if "regulation" in projects.columns \
+        else np.zeros(len(projects), dtype=bool)
+    return flag("regulatory_control") & flag("compliance_confirmed") & named
 
 
 def _tier_price(tier: np.ndarray, a: Assumptions, side: str) -> np.ndarray:
@@ -191,17 +281,21 @@ def _tier_price(tier: np.ndarray, a: Assumptions, side: str) -> np.ndarray:
 
 
 def yearly_costs(terms: pd.Series, cfg: Assumptions) -> pd.DataFrame:
-    """Cumulative cost of both paths at the end of each year for one project's priced terms."""
+    """Cumulative cost of each path at the end of each year for one project's priced terms, discounted to
+    today at the discount rate, so the last year equals the totals."""
     h = int(cfg.horizon_years)
-    rows = []
+    r = cfg.discount_rate
     custom = terms["custom_build_usd"]
     api = terms["api_build_usd"]
-    rows.append({"year": 0, "custom_usd": custom, "api_rag_usd": api})
+    sh = terms["api_build_usd"]
+    rows = [{"year": 0, "custom_usd": custom, "api_rag_usd": api, "self_hosted_usd": sh}]
     for t in range(1, h + 1):
-        custom += (terms["custom_serving_usd_per_year"] * (1.0 - cfg.gpu_price_decline) ** (t - 1)
-                   + terms["custom_maintenance_usd_per_year"])
-        api += (terms["rag_infra_usd_per_year"] + terms["api_upkeep_usd_per_year"] + terms["retrieval_usd_per_year"]
-                + terms["api_run_usd_year1"] * (1.0 - api_decline(cfg)) ** (t - 1)
-                + (terms["api_migration_usd_per_year"] if t > 1 else 0.0))
-        rows.append({"year": t, "custom_usd": custom, "api_rag_usd": api})
+        pv = 1.0 / (1.0 + r) ** t
+        gpu = (1.0 - cfg.gpu_price_decline) ** (t - 1)
+        shared = terms["rag_infra_usd_per_year"] + terms["api_upkeep_usd_per_year"] + terms["retrieval_usd_per_year"]
+        custom += pv * (terms["custom_serving_usd_per_year"] * gpu + terms["custom_maintenance_usd_per_year"])
+        api += pv * (shared + terms["api_run_usd_year1"] * (1.0 - api_decline(cfg)) ** (t - 1)
+                     + (terms["api_migration_usd_per_year"] if t > 1 else 0.0))
+        sh += pv * (shared + terms["sh_serving_usd_per_year"] * gpu)
+        rows.append({"year": t, "custom_usd": custom, "api_rag_usd": api, "self_hosted_usd": sh})
     return pd.DataFrame(rows)

@@ -30,6 +30,8 @@ class TaskSpec:
     fm_path: str
     keywords: tuple[str, ...]
     pattern: str
+    retrieval: bool = False
+    per_minute: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +45,37 @@ def specs() -> dict[str, TaskSpec]:
         alternatives = "|".join(sorted(set(words), key=len, reverse=True))
         out[name] = TaskSpec(name=name, label=spec["label"], in_scope=bool(spec["in_scope"]),
                              fm_path=spec.get("fm_path", ""), keywords=words,
-                             pattern=rf"\b(?:{alternatives})s?\b")
+                             pattern=rf"\b(?:{alternatives})s?\b", retrieval=bool(spec.get("retrieval", False)),
+                             per_minute=bool(spec.get("per_minute", False)))
     return out
+
+
+@dataclass(frozen=True)
+class WordRules:
+    """SPEC §4v3 task words: `modifier` finds a language word that only modifies a classic-ML noun ("chat
+    volume"), to be read as the noun alone (`\\1`); `output` finds a noun naming generated output."""
+
+    modifier: str
+    output: str
+
+
+@lru_cache(maxsize=1)
+def word_rules() -> WordRules:
+    """The task-word rules of data/tasks.yaml as two regexes (RE2: no look-around, so the modifier pair is
+    rewritten to its noun before the keywords are counted)."""
+    raw = load_yaml((DATA_DIR / "tasks.yaml").read_text(encoding="utf-8"))
+    language = sorted(set(specs()["language"].keywords), key=len, reverse=True) if "language" in specs() else []
+    heads = sorted({_normalize(w) for w in raw.get("modifier_heads", [])}, key=len, reverse=True)
+    nouns = sorted({_normalize(w) for w in raw.get("output_nouns", [])}, key=len, reverse=True)
+    never = "(?!x)x"  # matches nothing, for an empty list
+    modifier = (rf"\b(?:{'|'.join(language)})s? ({'|'.join(heads)})\b" if language and heads else never)
+    output = rf"\b(?:{'|'.join(nouns)})\b" if nouns else never
+    return WordRules(modifier=modifier, output=output)
+
+
+def strip_modifiers(text: str) -> str:
+    """A normalized text with each language word that only modifies a classic-ML noun removed."""
+    return re.sub(word_rules().modifier, r"\1", text)
 
 
 @lru_cache(maxsize=1)
@@ -89,12 +120,19 @@ def with_tasks(projects: pd.DataFrame) -> pd.DataFrame:
         encoded = pc.dictionary_encode(_text(out if todo.all() else out[todo]))
         # The regex normalization (every run of non-letters to one space) runs on the distinct texts only.
         distinct = pc.utf8_trim_whitespace(pc.replace_substring_regex(encoded.dictionary, _NOT_LETTERS, " "))
+        rules = word_rules()
+        distinct = pc.replace_substring_regex(distinct, rules.modifier, r"\1")
         counts = np.column_stack([
             pc.count_substring_regex(distinct, specs()[t].pattern).to_numpy(zero_copy_only=False) for t in names
         ])
         # argmax takes the first of equal counts: ties go to the task listed first in tasks.yaml.
         hit = counts.max(axis=1) > 0
         task_u = np.where(hit, counts.argmax(axis=1), default)
+        # A generated-output noun makes classic-ML words the subject, not the task ("Churn explainer").
+        if "language" in names:
+            output = pc.count_substring_regex(distinct, rules.output).to_numpy(zero_copy_only=False) > 0
+            classic = ~np.array([specs()[t].in_scope for t in names])[task_u]
+            task_u = np.where(output & classic & hit, names.index("language"), task_u)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         task[todo] = task_u[codes]
         source[todo] = np.where(hit[codes], 1, 2)
@@ -142,7 +180,7 @@ def matched_words(project: object, description: object, task: str) -> list[str]:
     if spec is None:
         return []
     parts = [str(v) for v in (project, description) if v is not None and not pd.isna(v)]
-    text = _normalize(" ".join(parts))
+    text = strip_modifiers(_normalize(" ".join(parts)))
     words: list[str] = []
     for m in re.finditer(spec.pattern, text):
         if m.group(0) not in words:
