@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
 from core import config, export, portfolio, review_cli
 from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
@@ -94,6 +96,7 @@ def run(argv: list[str]) -> int:
     cfg = config.load(args.config)
     roadmap = load_roadmap(args.roadmap, sheet=args.sheet)
     scored = portfolio.score(roadmap.projects, cfg)
+    note = portfolio.money_note(scored, cfg)
     if args.command == "kill-list":
         scored = portfolio.kill_list(scored)
     table = export.machine_table(scored)
@@ -111,12 +114,15 @@ def run(argv: list[str]) -> int:
     elif fmt == "md":
         payload = export.to_markdown(table)
     else:
-        payload = export.to_xlsx({"kill list" if args.command == "kill-list" else "projects": table})
+        # The discount rate goes on its own sheet, so the table still starts on the first row.
+        notes = pd.DataFrame({"setting": ["discount_rate", "note"], "value": [cfg.discount_rate, note]})
+        payload = export.to_xlsx({"kill list" if args.command == "kill-list" else "projects": table, "notes": notes})
     _write(payload, args.out)
     report = roadmap.report
     if args.rejects:
         _write(export.csv_bytes(report.rejected), args.rejects)
     _report(report)
+    print(f"money: {note}", file=sys.stderr)
     return EXIT_STRICT if args.strict and len(report.rejected) else EXIT_OK
 
 

@@ -58,6 +58,43 @@ def _pays_from(break_even: object) -> str:
     return f"it would pay only from {_calls(break_even)} calls a day"
 
 
+PART_WORDS = {"people": "people", "serving": "serving and compute", "api": "API", "other": "other costs"}
+
+
+def comparison_name(row: pd.Series) -> str:
+    """The path the custom model is compared with, in words (SPEC §4v3)."""
+    return ("a self-hosted stock open-weight model" if bool(row.get("comparison_is_self_hosted", False))
+            else "FM API + RAG")
+
+
+def largest_part(row: pd.Series) -> tuple[str, float] | None:
+    """The largest positive part of a saving (people, serving and compute, API, other), or None."""
+    parts = {p: row.get(f"savings_{p}_usd") for p in PART_WORDS}
+    parts = {p: float(v) for p, v in parts.items() if v is not None and not pd.isna(v) and float(v) > 0}
+    if not parts:
+        return None
+    best = max(parts, key=parts.__getitem__)
+    return PART_WORDS[best], parts[best]
+
+
+def money_clause(row: pd.Series, cfg: Assumptions) -> str:
+    """What the money says, for the verdict sentence: which path costs less, by how much, and mostly why."""
+    h = int(cfg.horizon_years)
+    savings = row["projected_savings_usd"]
+    if savings is None or pd.isna(savings):
+        return (f"its costs need a daily volume to be priced ({_pays_from(row['break_even_daily_calls'])} against "
+                f"{comparison_name(row)})")
+    if savings < 0:
+        return f"the custom path is {usd(abs(savings))} cheaper over {counted(h, 'year')} than {comparison_name(row)}"
+    text = f"{comparison_name(row)} would cost {usd(abs(savings))} less over {counted(h, 'year')}"
+    part = largest_part(row)
+    if part is not None:
+        text += f", mostly {part[0]}: {usd(part[1])} of {usd(savings)}"
+        if part[1] > savings:
+            text += " (other parts favour the custom path)"
+    return text
+
+
 def task_origin(row: pd.Series) -> str:
     """How the task was set, in words: set on this review by a person, given, inferred from which words, or assumed."""
     if set_on_review(row):
@@ -169,10 +206,13 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
          " ".join(refuted))
     just("regulatory",
          "Claimed when a regulation requires full control of the model; proven when the regulation is named and "
-         "compliance or legal confirmed that no API deployment (private, zero-retention or self-hosted open-weight) meets it.",
+         "compliance or legal confirmed that no third-party-hosted deployment (API, private endpoint or zero-retention) "
+         "meets it. Proven, it makes a self-hosted stock open-weight model with RAG the comparison path: it justifies "
+         "control of the model, not a fine-tune.",
          {"regulatory_control": _yn(row["regulatory_control"]), "regulation": _num(row["regulation"]),
           "compliance_confirmed": _yn(row["compliance_confirmed"])},
-         "Name the regulation and clause; have compliance or legal confirm in writing that no API deployment meets it.")
+         "Name the regulation and clause; have compliance or legal confirm in writing that no third-party-hosted "
+         "deployment meets it.")
     return out
 
 
@@ -190,20 +230,31 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
     fired = [reasons()["flags"][f]["title"].lower() for f in FLAGS if row[f"flag_{f}"]]
     count = "all four risks" if len(fired) == 4 else f"{len(fired)} of the four risks"
     risk = f"It carries {count} ({'; '.join(fired)})" if fired else "It carries none of the four risks"
-    savings = row["projected_savings_usd"]
-    money = (f"FM API + RAG would cost {usd(abs(savings))} less over {counted(h, 'year')}" if savings >= 0
-             else f"the custom path is {usd(abs(savings))} cheaper over {counted(h, 'year')}")
+    money = money_clause(row, cfg)
     refuted = ""
     if row["refuted_volume"]:
         refuted = (f" Its volume claim is refuted: at {_calls(row['daily_calls'])} calls a day the custom path costs "
                    f"more, and {_pays_from(row['break_even_daily_calls'])}.")
     if row["refuted_latency"]:
         refuted += " Its latency claim is refuted: the measured FM + RAG baseline meets the target."
+    if verdict == "kill" and bool(row.get("value_short", False)):
+        need, value = row["value_needed_usd_per_year"], row["gap_value_usd_per_year"]
+        return (f"{name}: kill. Its proven gap is worth {usd(value)} a year, {usd(need - value)} a year short of the "
+                f"{usd(need)} that would cover the custom path's extra cost ({usd((need - value) * row['pv_years'])} "
+                f"over {counted(h, 'year')}). {risk}, and {money}. {row['recommendation']}.")
     if verdict == "kill":
-        return f"{name}: kill. No exception applies.{refuted} {risk}, and {money}. {row['recommendation']}."
+        why = (" Regulation justifies control of the model, not a fine-tune." if row.get("comparison_is_self_hosted")
+               else "")
+        return f"{name}: kill. No exception applies.{why}{refuted} {risk}, and {money}. {row['recommendation']}."
     if verdict == "prove":
-        claimed = " and ".join(j for j in JUSTIFICATIONS if row[f"claimed_{j}"])
-        return (f"{name}: prove. It claims the {claimed} exception but has not proven it.{refuted} {risk}; {money}. "
+        claimed = " and ".join(j for j in JUSTIFICATIONS if row[f"claimed_{j}"] and not row[f"proven_{j}"])
+        if bool(row.get("value_missing", False)):
+            proven = " and ".join(j for j in JUSTIFICATIONS if row[f"proven_{j}"])
+            head = (f"{name}: prove. Its {proven} exception is proven, but the custom path costs more than "
+                    f"{comparison_name(row)} and nothing says the gap is worth it.")
+        else:
+            head = f"{name}: prove. It claims the {claimed} exception but has not proven it."
+        return (f"{head}{refuted} {risk}; {money}. "
                 f"Evidence needed: {labels.sentences(row['evidence_needed'])}")
     proven = [j for j in JUSTIFICATIONS if row[f"proven_{j}"]]
     what = f"The {proven[0]} exception is" if len(proven) == 1 else f"The {' and '.join(proven)} exceptions are"

@@ -18,7 +18,8 @@ from core.portfolio import OUTPUT_COLUMNS
 from core.text import escape_markdown
 
 _FORMULA_CHARS = "=+-@\t\r\x00"
-MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd")
+MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "tco_self_hosted_usd", "savings_people_usd",
+                 "savings_serving_usd", "savings_api_usd", "savings_other_usd")
 # Control characters an XLSX cell cannot hold (openpyxl raises on them); tab, line feed and CR are allowed.
 _XLSX_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
+from core.numbers import counted, money
 from core.pricing import TIERS, is_, tier_codes
 from core.task import as_text, default_task, ensure_tasks, specs
 from core.vocab import vocab
@@ -27,9 +28,12 @@ EVIDENCE = {
     "baseline": "Build the FM + RAG baseline and measure it on the same evaluation set",
     "latency": "Measure the FM + RAG baseline's p95 latency against the project's latency target",
     "regulation": "Name the regulation and the clause that requires control of the model",
-    "compliance": "Get compliance or legal to confirm in writing that no API deployment, including private, "
-                  "zero-retention or self-hosted open-weight serving, meets the regulation",
+    "compliance": "Get compliance or legal to confirm in writing that no third-party-hosted deployment (API, private "
+                  "endpoint or zero-retention) meets the regulation",
 }
+# Recommendation variants: the usual path; regulated work proven (the self-hosted stock model is the
+# alternative); regulated work claimed (both alternatives named until compliance answers).
+VARIANTS = ("usual", "self_hosted", "both")
 
 
 @lru_cache(maxsize=1)
@@ -64,13 +68,16 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     months = projects["build_months"].fillna(a.custom_build_months).to_numpy(dtype="float64")
     ops = projects["ops_budget_usd_per_year"].to_numpy(dtype="float64")
     value = projects["expected_annual_value_usd"].to_numpy(dtype="float64")
-    calls = projects["daily_calls"].to_numpy(dtype="float64")
+    calls = terms["daily_calls_used"].to_numpy(dtype="float64")
     latency = projects["latency_target_ms"].to_numpy(dtype="float64")
     baseline = projects["baseline_p95_ms"].to_numpy(dtype="float64")
     build_people = terms["build_ml_people_usd"].to_numpy(dtype="float64")
     people = terms["ml_people_cost_usd"].to_numpy(dtype="float64")
     upkeep = terms["custom_maintenance_usd_per_year"].to_numpy(dtype="float64")
     savings = terms["projected_savings_usd"].to_numpy(dtype="float64")
+    gap_value = projects["gap_value_usd_per_year"].to_numpy(dtype="float64") if "gap_value_usd_per_year" in projects \
+        else np.full(len(projects), np.nan)
+    pv_years = terms["pv_years"].to_numpy(dtype="float64")
     eval_gap = _bool(projects["eval_gap_verified"])
     rag_tried = _bool(projects["rag_baseline_tried"])
     regulated = _bool(projects["regulatory_control"])
@@ -91,9 +98,10 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         measured = ~np.isnan(baseline)
         latency_proven = latency_claim & measured & (baseline > latency)
         latency_refuted = latency_claim & measured & (baseline <= latency)
-    cheaper = savings < 0
+    priced = ~np.isnan(savings)
+    cheaper = priced & (savings < 0)
     # A volume claim is settled by our own prices: cheaper custom proves it, dearer custom refutes it.
-    volume_refuted = volume_claim & ~cheaper
+    volume_refuted = volume_claim & priced & ~cheaper
     domain_proven = eval_gap & rag_tried
     proven = {
         "domain": domain_proven,
@@ -113,10 +121,24 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         cols[f"proven_{j}"] = proven[j] & judged
     cols["refuted_volume"] = volume_refuted & judged
     cols["refuted_latency"] = latency_refuted & judged
-    any_proven = np.logical_or.reduce([cols[f"proven_{j}"] for j in JUSTIFICATIONS])
-    any_claimed = np.logical_or.reduce([cols[f"claimed_{j}"] for j in JUSTIFICATIONS])
+    # A keep must pay (SPEC §4v3): a domain or latency gap keeps a dearer custom model only when its yearly value
+    # over the (discounted) horizon covers the extra cost; a cheaper custom path needs no value. The regulatory
+    # exception justifies control of the model, not a fine-tune: it changes the comparison path, not the verdict.
+    gap_proven = (cols["proven_domain"] | (latency_proven & judged))
+    with np.errstate(invalid="ignore"):
+        covered = gap_value * pv_years >= savings
+    value_known = ~np.isnan(gap_value)
+    must_pay = gap_proven & priced & ~cheaper
+    keep = (cols["proven_scale"] & cheaper) | (gap_proven & ~must_pay) | (must_pay & value_known & covered)
+    short = must_pay & value_known & ~covered & ~keep
+    missing_value = must_pay & ~value_known & ~keep
+    cols["value_short"] = short
+    cols["value_missing"] = missing_value
+    cols["value_needed_usd_per_year"] = np.where(must_pay, savings / pv_years, np.nan)
+    pending = ((cols["claimed_domain"] & ~cols["proven_domain"]) | (cols["claimed_scale"] & ~cols["proven_scale"])
+               | (cols["claimed_regulatory"] & ~cols["proven_regulatory"]))
     # Codes index VERDICTS ("kill", "prove", "keep", "ok", "out_of_scope").
-    verdict = np.select([~custom, ~judged, any_proven, any_claimed], [3, 4, 2, 1], default=0)
+    verdict = np.select([~custom, ~judged, keep, short, missing_value | pending], [3, 4, 2, 0, 1], default=0)
     cols["verdict"] = as_text(list(VERDICTS), verdict, projects.index)
 
     weights = np.array([getattr(a, f"weight_{f}") for f in FLAGS], dtype="float64")
@@ -143,12 +165,23 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         "regulation": is_prove & regulated & ~named,
         "compliance": is_prove & regulated & ~confirmed,
     }
-    cols["evidence_needed"] = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ", index)
+    evidence = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ", index)
+    ask = np.flatnonzero(is_prove & missing_value)
+    if len(ask):
+        # Only a few projects ask for a value, each with its own figure: written per row, not by pattern.
+        evidence = evidence.astype(object)
+        for i in ask:
+            need = _value_ask(cols["value_needed_usd_per_year"][i], savings[i], int(h))
+            evidence.iat[i] = f"{evidence.iat[i]}; {need}" if evidence.iat[i] else need
+        evidence = evidence.astype("str")
+    cols["evidence_needed"] = evidence
 
     tier_code = tier_codes(projects["api_tier"], a.default_api_tier)
     # What a kept model should fix first: its heaviest fired flag (len(FLAGS) when none fired).
     heaviest = np.where(fired.any(axis=1), np.argmax(fired * weights, axis=1), len(FLAGS))
-    code = ((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest
+    variant = np.where(cols["proven_regulatory"], 1, np.where(cols["claimed_regulatory"], 2, 0))
+    code = (((verdict * len(TIERS) + tier_code) * len(names) + task_code) * (len(FLAGS) + 1) + heaviest) \
+        * len(VARIANTS) + variant
     cols["recommendation"] = as_text(_recommendations(), code, index)
     # copy=False: the arrays were built here for this frame; consolidating them would only copy them again.
     # The text columns are Arrow already (as_text): numpy object arrays would be converted string by string.
@@ -157,7 +190,8 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
 
 @lru_cache(maxsize=1)
 def _recommendations() -> pa.Array:
-    """Every recommendation text, indexed by ((verdict * tiers + tier) * tasks + task) * (flags + 1) + flag to fix."""
+    """Every recommendation text, indexed by (((verdict * tiers + tier) * tasks + task) * (flags + 1) + flag to fix)
+    * variants + variant (VARIANTS)."""
     text = reasons()
     fixes = [f"fix first: {text['flags'][f]['title'].lower()}" for f in FLAGS] + [""]
     texts = []
@@ -167,15 +201,34 @@ def _recommendations() -> pa.Array:
                 path = (f"{spec.fm_path} on a {tier}-tier model" if spec.fm_path == "FM API + RAG"
                         else f"{spec.fm_path} ({tier} tier)" if spec.fm_path else "")
                 for fix in fixes:
-                    texts.append({
-                        "kill": f"Rescope to {path}",
-                        "prove": f"Pause the custom build until the evidence exists; meanwhile run {path}",
-                        "keep": f"Keep the custom model; {fix}" if fix
-                        else "Keep the custom model; re-test it against each new base model",
-                        "ok": "Recommended path; no change",
-                        "out_of_scope": "Out of scope: a classic ML task; judge it on its own business case",
-                    }[verdict])
+                    for variant in VARIANTS:
+                        if variant == "self_hosted":
+                            alt = SELF_HOSTED
+                        elif variant == "both":
+                            alt = f"a private or zero-retention deployment of {path}, or {SELF_HOSTED_SHORT}"
+                        else:
+                            alt = path
+                        kill = (f"{SELF_HOSTED[0].upper()}{SELF_HOSTED[1:]}; fine-tune only if an evaluation shows a gap"
+                                if variant == "self_hosted" else f"Rescope to {alt}")
+                        texts.append({
+                            "kill": kill,
+                            "prove": f"Pause the custom build until the evidence exists; meanwhile run {alt}",
+                            "keep": f"Keep the custom model; {fix}" if fix
+                            else "Keep the custom model; re-test it against each new base model",
+                            "ok": "Recommended path; no change",
+                            "out_of_scope": "Out of scope: a classic ML task; judge it on its own business case",
+                        }[verdict])
     return pa.array(texts, type=pa.large_string())
+
+
+SELF_HOSTED = "self-host a stock open-weight model with RAG"
+SELF_HOSTED_SHORT = "a self-hosted stock open-weight model"
+
+
+def _value_ask(per_year: float, extra: float, years: int) -> str:
+    """The evidence a dearer custom model on a proven gap still needs: the value that would cover it."""
+    return (f"State the yearly value of the gap the custom model closes (gap_value_usd_per_year): it must reach "
+            f"{money(per_year)} a year to cover the custom path's extra {money(extra)} over {counted(years, 'year')}")
 
 
 def _combine(masks: list[np.ndarray], texts: list[str], sep: str, index: pd.Index) -> pd.Series:

@@ -10,14 +10,19 @@ import pandas as pd
 from core import config
 from core.config import Assumptions
 from core.judge import judge
-from core.pricing import price
-from core.task import ensure_tasks, with_tasks
+from core.pricing import MONEY_STATUS, PATHS, price
+from core.task import as_text, ensure_tasks, with_tasks
+from core.would_change import would_change
 
 OUTPUT_COLUMNS = [
     "project_id", "project", "team", "approach", "task", "task_source", "verdict", "build_trap_score", "flags",
     "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
     "projected_savings_usd", "break_even_daily_calls", "recommendation", "evidence_needed",
+    # SPEC §6 v3 columns; evidence_used and came_back are filled by the evidence and meeting work (--db, --portfolio).
+    "would_change", "money_status", "comparison_path", "tco_self_hosted_usd", "savings_people_usd",
+    "savings_serving_usd", "savings_api_usd", "savings_other_usd", "evidence_used", "came_back",
 ]
+SAVINGS_PARTS = ("savings_people_usd", "savings_serving_usd", "savings_api_usd", "savings_other_usd")
 KILL_LIST_VERDICTS = ("kill", "prove")
 # The assumptions the tornado moves between their low and high ends.
 SENSITIVITY_KEYS = (
@@ -25,6 +30,8 @@ SENSITIVITY_KEYS = (
     "finetune_run_cost_usd", "pretraining_compute_usd", "gpu_hour_usd", "custom_ongoing_fte",
     "fm_build_months", "fm_ongoing_fte", "rag_infra_usd_per_month", "rag_context_tokens", "api_price_decline",
     "gpu_price_decline", "retrieval_usd_per_1000_calls", "migration_fte_months", "default_model_size_b",
+    "discount_rate", "stock_model_size_b", "decode_tokens_per_gpu_s", "prefill_tokens_per_gpu_s", "peak_factor",
+    "target_load_at_peak",
 )
 
 
@@ -40,8 +47,20 @@ def score(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     # Money only matters for judged custom projects: on the recommended path both paths are the same one,
     # and classic ML is not priced against an API at all.
     judged = scored["judged"].to_numpy()
-    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls"):
+    for col in ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "break_even_daily_calls",
+                "savings_with_ops_budget_usd", "tco_comparison_usd", *SAVINGS_PARTS):
         scored[col] = scored[col].where(judged)
+    # The third path's total is shown where regulation is in play: beside the API path when claimed, as the
+    # comparison when proven (SPEC §4v3).
+    scored["tco_self_hosted_usd"] = scored["tco_self_hosted_usd"].where(scored["claimed_regulatory"].to_numpy())
+    code = np.where(judged, scored["money_status_code"].to_numpy(), MONEY_STATUS.index("not_judged"))
+    scored["money_status"] = as_text(list(MONEY_STATUS), code, scored.index)
+    path = np.where(judged, scored["comparison_is_self_hosted"].to_numpy(dtype=int), len(PATHS))
+    scored["comparison_path"] = as_text([*PATHS, ""], path, scored.index).replace("", pd.NA)
+    scored["would_change"] = would_change(scored, int(cfg.horizon_years)).replace("", pd.NA)
+    for col in ("evidence_used", "came_back"):
+        if col not in scored.columns:
+            scored[col] = pd.Series(pd.NA, index=scored.index, dtype="str")
     return scored
 
 
@@ -64,6 +83,8 @@ class Summary:
     out_of_scope: int
     kill_list_savings_usd: float
     kill_savings_usd: float
+    kill_list_unpriced: int = 0  # kill and prove projects with no volume: not in the totals (SPEC §4v3)
+    kill_list_parts_usd: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # people, serving, API, other
 
 
 def summarize(scored: pd.DataFrame) -> Summary:
@@ -81,6 +102,9 @@ def summarize(scored: pd.DataFrame) -> Summary:
         out_of_scope=int((verdict == "out_of_scope").sum()),
         kill_list_savings_usd=float(np.nansum(savings[is_kill | is_prove])),
         kill_savings_usd=float(np.nansum(savings[is_kill])),
+        kill_list_unpriced=int(np.isnan(savings[is_kill | is_prove]).sum()),
+        kill_list_parts_usd=tuple(float(np.nansum(scored[c].to_numpy(dtype="float64")[is_kill | is_prove]))
+                                  for c in SAVINGS_PARTS),
     )
 
 
@@ -106,6 +130,18 @@ def sensitivity(projects: pd.DataFrame, cfg: Assumptions) -> pd.DataFrame:
     if out.empty:
         return out
     return out.sort_values("swing_usd", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def money_note(scored: pd.DataFrame, cfg: Assumptions) -> str:
+    """One sentence every export carries: the discount rate the money is in, and how many projects are unpriced."""
+    rate = cfg.discount_rate
+    pv = (f"Money is in today's dollars, discounted at {rate * 100:g} % a year (discount_rate)" if rate > 0
+          else "Money is not discounted (discount_rate 0)")
+    status = scored["money_status"] if "money_status" in scored.columns else pd.Series([], dtype="str")
+    unpriced = int(status.eq("needs_volume").sum())
+    tail = (f"; {unpriced:,} judged project{'' if unpriced == 1 else 's'} need{'s' if unpriced == 1 else ''} a daily "
+            "volume and are left unpriced" if unpriced else "")
+    return f"{pv}{tail}."
 
 
 def calls_or_never(value: float) -> str:
