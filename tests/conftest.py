@@ -39,6 +39,9 @@ SPEC_OUTPUT_COLUMNS = [
     "project_id", "project", "team", "approach", "task", "task_source", "verdict", "build_trap_score", "flags",
     "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
     "projected_savings_usd", "break_even_daily_calls", "recommendation", "evidence_needed",
+    # v3 (SPEC §6 "v3 columns"), in this order after evidence_needed.
+    "would_change", "money_status", "comparison_path", "tco_self_hosted_usd", "savings_people_usd",
+    "savings_serving_usd", "savings_api_usd", "savings_other_usd", "evidence_used", "came_back",
 ]
 
 

@@ -94,7 +94,11 @@ def test_format_follows_the_output_suffix(capsys, tmp_path, suffix, kind):
 def test_kill_list_xlsx_sheet_is_named_kill_list(capsys, tmp_path):
     out_path = tmp_path / "kl.xlsx"
     assert run(capsys, "kill-list", str(SAMPLES / "template.csv"), "--out", str(out_path))[0] == 0
-    assert openpyxl.load_workbook(out_path).sheetnames == ["kill list"]
+    book = openpyxl.load_workbook(out_path)
+    assert book.sheetnames == ["kill list", "notes"]
+    # Every export names the discount rate its money is in (SPEC §4v3).
+    assert [c.value for c in book["notes"]["A"]][:2] == ["setting", "discount_rate"]
+    assert book["notes"]["B2"].value == 0.08
 
 
 def test_xlsx_needs_a_file(capsys):
@@ -131,19 +135,22 @@ def test_strict_exits_1_when_any_row_was_rejected_but_still_writes(capsys, tmp_p
 
 def test_config_override_changes_the_numbers(capsys, tmp_path):
     roadmap = tmp_path / "one.csv"
-    roadmap.write_text(csv_text([row_cells(training_examples="10,000", build_months="6", ml_fte="2")]), encoding="utf-8")
+    roadmap.write_text(csv_text([row_cells(training_examples="10,000", build_months="6", ml_fte="2",
+                                           daily_calls="1000")]), encoding="utf-8")
     rules = tmp_path / "rules.yaml"
     rules.write_text("loaded_fte_cost_usd: 300000\n", encoding="utf-8")
+    y_const = 1 / 1.08 + 1 / 1.08**2 + 1 / 1.08**3  # three years in today's money at 8 % a year
+    y_gpu = 1 / 1.08 + 0.75 / 1.08**2 + 0.75**2 / 1.08**3  # the GPU price 25 % cheaper each year
 
     def tco(loaded: float) -> int:
-        # build: 6/12 x 2 FTE x loaded + 10 runs x $500; 2 GPUs x $3 x 8,760 in year 1, 25 % cheaper each year
-        # after; yearly 1 FTE x loaded + 2 x $500 + $6,000 monitoring; three years.
-        return round(6 / 12 * 2 * loaded + 5_000 + 2 * 3 * 8_760 * 2.3125 + 3 * (loaded + 1_000 + 6_000))
+        # build: 6/12 x 2 FTE x loaded + 10 runs x $500; 2 GPUs x $3.95 x 8,760 in year 1, declining;
+        # yearly 1 FTE x loaded + 2 x $500 + $6,000 monitoring; three years, discounted.
+        return round(6 / 12 * 2 * loaded + 5_000 + 2 * 3.95 * 8_760 * y_gpu + y_const * (loaded + 1_000 + 6_000))
 
     default = _rows(run(capsys, "score", str(roadmap))[1])[0]
     overridden = _rows(run(capsys, "score", str(roadmap), "--config", str(rules))[1])[0]
-    assert int(default["tco_custom_usd"]) == tco(275_000) == 1_247_545
-    assert int(overridden["tco_custom_usd"]) == tco(300_000) == 1_347_545
+    assert int(default["tco_custom_usd"]) == tco(275_000) == 1_146_219
+    assert int(overridden["tco_custom_usd"]) == tco(300_000) == 1_235_647
 
 
 @pytest.mark.parametrize(
@@ -301,3 +308,10 @@ def test_huge_figures_do_not_fail_any_format(capsys, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("tco_api_rag_usd") + 1).value > 9.2e18
+
+
+def test_every_run_names_its_discount_rate_and_the_unpriced_projects(capsys):
+    code, _, err = run(capsys, "score", str(SAMPLES / "public_cases.csv"))
+    assert code == 0
+    assert "money: Money is in today's dollars, discounted at 8 % a year (discount_rate); 6 judged projects need a " \
+           "daily volume and are left unpriced." in err

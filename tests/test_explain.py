@@ -92,7 +92,8 @@ def test_clear_flags_and_proven_justifications_need_no_change(cfg):
 
 
 def test_scale_check_shows_a_refuted_volume_claim_and_never(cfg):
-    row = score_one(api_tier="small", daily_calls="1M")
+    # A 2,000B model: each replica needs 64 GPUs, dearer than the small-tier calls it can serve.
+    row = score_one(api_tier="small", daily_calls="1M", model_size_b="2000")
     scale = {c.name: c for c in checks(row, cfg)}["scale"]
     assert scale.status == "refuted"
     assert scale.inputs["break_even_daily_calls"] == "never"
@@ -114,13 +115,14 @@ def test_verdict_sentence_ok(cfg):
 
 
 def test_verdict_sentence_kill_names_risks_and_savings(cfg):
-    # The worked example of test_pricing: savings 1,254,445 - 493,390 = 761,055.
+    # The worked example of test_pricing: savings 1,153,119 - 542,327 = 610,792, of which people are
+    # 275,000 + 275,000 x 2.577097 - (68,750 + 82,500 x 2.577097 + 22,916.67 x 1.651171) = 664,502.
     row = score_one(project="Claims bot", training_examples="4,000", daily_calls="20,000",
                     expected_annual_value_usd="100,000")
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("Claims bot: kill. No exception applies.")
     assert "all four risks" in sentence
-    assert "FM API + RAG would cost $761K less over 3 years" in sentence
+    assert "FM API + RAG would cost $611K less over 3 years, mostly people: $665K of $611K" in sentence
     assert sentence.endswith("Rescope to FM API + RAG on a mid-tier model.")
 
 
@@ -153,7 +155,7 @@ def test_verdict_sentence_out_of_scope_says_why_and_from_which_words(cfg):
 
 
 def test_verdict_sentence_names_a_refuted_volume_claim(cfg):
-    row = score_one(project="Router", api_tier="small", daily_calls="1M")
+    row = score_one(project="Router", api_tier="small", daily_calls="1M", model_size_b="2000")
     assert "Its volume claim is refuted: at 1,000,000 calls a day the custom path costs more, and at no volume " \
            "would it pay." in verdict_sentence(row, cfg)
 

@@ -16,11 +16,14 @@ from conftest import SPEC_OUTPUT_COLUMNS, load_rows, row_cells
 from core import config, export, portfolio
 from core.loader import load_roadmap
 
-# The worked example of test_pricing, by hand: the 3-year gap before serving, 286,900 + 3 x 282,000 - 416,083.33,
-# against the API's 3-year cost of one more daily call, 365 x (0.004 x 2.5725 + 3 x 0.0001). Past the 2-replica
-# floor (178,759 calls a day), with 3 replicas of $60,772.50 each over the horizon, they meet at:
-GAP = 286_900 + 3 * 282_000 - (68_750 + 3 * 100_500 + 2 * 275_000 / 12)
-BREAK_EVEN = round((GAP + 3 * 3 * 8_760 * (1 + 0.75 + 0.5625)) / (365 * (0.004 * (1 + 0.85 + 0.7225) + 0.0003)))
+# The worked example of test_pricing, by hand (v3): the 3-year gap before serving in today's money (8 % a year),
+# 286,900 + 282,000 x 2.577097 - (68,750 + 100,500 x 2.577097 + 22,916.67 x 1.651171), against the API's 3-year cost
+# of one more daily call, 365 x (0.01075 x 2.228208 + 0.0001 x 2.577097). A 1-GPU replica serves 1.1M calls a day, so
+# they meet on the 2-replica floor ($3.95 an hour x 8,760 x 2.015461 each over the horizon):
+Y_CONST = 1 / 1.08 + 1 / 1.08**2 + 1 / 1.08**3
+GAP = 286_900 + 282_000 * Y_CONST - (68_750 + 100_500 * Y_CONST + 275_000 / 12 * (1 / 1.08**2 + 1 / 1.08**3))
+BREAK_EVEN = round((GAP + 2 * 3.95 * 8_760 * (1 / 1.08 + 0.75 / 1.08**2 + 0.5625 / 1.08**3))
+                   / (365 * (0.01075 * (1 / 1.08 + 0.85 / 1.08**2 + 0.7225 / 1.08**3) + 0.0001 * Y_CONST)))
 
 RISKY = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "\x00NUL", "=HYPERLINK(\"http://x\")"]
 SAFE = ["plain", "a=b", "1+1", "", "email@example.com", " =leading space"]
@@ -87,7 +90,7 @@ def test_csv_round_trips_through_pandas():
 def scored() -> pd.DataFrame:
     rows = [
         row_cells(project="=cmd|' /C calc'!A0", team="@ops", training_examples="4,000", daily_calls="20,000"),
-        row_cells(project="Small tier", api_tier="small", daily_calls="1M"),
+        row_cells(project="Small tier", api_tier="small", daily_calls="1M", model_size_b="2000"),
         row_cells(project="Cheaper custom", daily_calls="5M", api_tier="frontier", regulatory_control="yes",
                   regulation="HIPAA"),
         row_cells(project="Search", approach="API + RAG", team="-ops"),
@@ -98,15 +101,19 @@ def scored() -> pd.DataFrame:
 def test_machine_table_columns_and_values(scored):
     table = export.machine_table(scored)
     assert list(table.columns) == SPEC_OUTPUT_COLUMNS
-    # Money rounded to whole dollars; the worked example of test_pricing: 1,254,445 / 493,390 / 761,055.
-    assert table["tco_custom_usd"].iloc[0] == 1_254_445
-    assert table["tco_api_rag_usd"].iloc[0] == 493_390
-    assert table["projected_savings_usd"].iloc[0] == 761_055
-    assert BREAK_EVEN == 232_614
+    # Money rounded to whole dollars; the worked example of test_pricing: 1,153,119 / 542,327 / 610,792.
+    assert table["tco_custom_usd"].iloc[0] == 1_153_119
+    assert table["tco_api_rag_usd"].iloc[0] == 542_327
+    assert table["projected_savings_usd"].iloc[0] == 610_792
+    assert BREAK_EVEN == 89_118
+    parts = [table[f"savings_{p}_usd"].iloc[0] for p in ("people", "serving", "api", "other")]
+    assert abs(sum(parts) - 610_792) <= 2  # each part rounded on its own
+    assert table["money_status"].iloc[0] == "priced" and table["comparison_path"].iloc[0] == "api_rag"
+    assert pd.isna(table["money_status"].iloc[3]) or table["money_status"].iloc[3] == "not_judged"
     assert table["projected_savings_usd"].iloc[2] < 0
     be = table["break_even_daily_calls"].tolist()
     assert isinstance(be[0], int) and be[0] == BREAK_EVEN
-    assert be[1] == "never"  # small tier: the API is cheaper per call
+    assert be[1] == "never"  # a 2,000B model: a replica costs more than the API calls it can serve
     assert be[3] is None  # not a custom model
     assert pd.isna(table["tco_custom_usd"].iloc[3])
     assert table["flags"].iloc[0] == "data;treadmill;maintenance"
@@ -135,7 +142,7 @@ def test_xlsx_read_back_keeps_numbers_and_neutralizes_text(scored, tmp_path):
     rows = [dict(zip(header, (c for c in r), strict=False)) for r in ws.iter_rows(min_row=2)]
     assert rows[0]["project"].value == "'=cmd|' /C calc'!A0"
     assert rows[0]["project"].data_type == "s"  # text, never a formula
-    assert rows[0]["tco_custom_usd"].value == 1_254_445
+    assert rows[0]["tco_custom_usd"].value == 1_153_119
     assert isinstance(rows[2]["projected_savings_usd"].value, (int, float))
     assert rows[2]["projected_savings_usd"].value < 0
     assert rows[0]["projected_savings_usd"].number_format == '"$"#,##0'
@@ -168,7 +175,7 @@ def test_xlsx_survives_control_characters_from_a_roadmap(tmp_path):
 def test_json_keeps_types_and_order(scored):
     records = json.loads(export.to_json(export.machine_table(scored)))
     assert list(records[0]) == SPEC_OUTPUT_COLUMNS
-    assert records[0]["tco_custom_usd"] == 1_254_445
+    assert records[0]["tco_custom_usd"] == 1_153_119
     assert records[0]["break_even_daily_calls"] == BREAK_EVEN
     assert records[1]["break_even_daily_calls"] == "never"
     assert records[3]["break_even_daily_calls"] is None and records[3]["tco_custom_usd"] is None
@@ -181,7 +188,7 @@ def test_markdown_table_escapes_pipes_and_formats_numbers(scored):
     assert lines[1] == "|" + "---|" * len(SPEC_OUTPUT_COLUMNS)
     assert len(lines) == 2 + len(scored)
     assert "=cmd\\|' /C calc'\\!A0" in lines[2]
-    assert "| 1,254,445 |" in lines[2]
+    assert "| 1,153,119 |" in lines[2]
     # Every body line has exactly one cell per column once escaped pipes are set aside.
     for line in lines[2:]:
         assert line.replace("\\|", "").count("|") == len(SPEC_OUTPUT_COLUMNS) + 1

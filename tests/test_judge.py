@@ -75,7 +75,8 @@ def test_an_unreadable_task_is_reported_and_inferred_instead():
 
 
 def test_a_task_set_on_the_review_feeds_the_judgement_and_can_be_taken_back():
-    roadmap = load_rows(row_cells(project="Card fraud scorer", description="Scores card transactions"),
+    roadmap = load_rows(row_cells(project="Card fraud scorer", description="Scores card transactions",
+                                  daily_calls="10,000"),
                         row_cells(project="Claims letter drafter", **CLEAN))
     ids = roadmap.projects["project_id"].tolist()
     cfg = config.defaults()
@@ -297,9 +298,14 @@ def test_domain_claimed_vs_proven(cells, expected):
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [
-        ({"daily_calls": "999,999", "api_tier": "small"}, (False, False, "kill")),
-        # 1M calls on the small tier: our own prices show FM + RAG is cheaper, so the volume claim is refuted.
-        ({"daily_calls": "1,000,000", "api_tier": "small"}, (False, False, "kill")),
+        # v3, at market serving prices: on the small tier this clean 8B fine-tune pays from 219,839 calls a day
+        # ((457,820 of fixed costs over the FM path + 2 replicas x 69,739) / 2.7169 per daily call, today's money).
+        ({"daily_calls": "219,000", "api_tier": "small"}, (False, False, "kill")),
+        ({"daily_calls": "221,000", "api_tier": "small"}, (True, True, "keep")),
+        # 1M calls on the small tier: v2 (3-40x the market's serving price) refuted this claim; now it is proven.
+        ({"daily_calls": "1,000,000", "api_tier": "small"}, (True, True, "keep")),
+        # A $5M build: at 1M calls a day FM + RAG still costs less, so the volume claim is refuted.
+        ({"daily_calls": "1,000,000", "api_tier": "small", "build_cost_usd": "$5M"}, (False, False, "kill")),
         # 5M calls on the frontier tier: the custom path is cheaper over the horizon (see test_pricing).
         ({"daily_calls": "5M", "api_tier": "frontier"}, (True, True, "keep")),
         # Below the volume claim a cheaper custom path is its own proof: 300,000 frontier calls pay for the GPUs.
@@ -318,20 +324,22 @@ def test_scale_claimed_proven_or_refuted(cells, expected):
 
 
 def test_a_refuted_volume_claim_is_one_our_own_prices_do_not_pay_back():
-    row = score_one(**{**CLEAN, "daily_calls": "1M", "api_tier": "small"})
-    assert bool(row["refuted_volume"]) is True
-    assert row["projected_savings_usd"] > 0
-    assert math.isnan(row["break_even_daily_calls"])  # on the small tier no volume pays
-    # A $5M build on the mid tier: the GPUs do pay, but only from about 1.7M calls a day.
-    dear = score_one(**{**CLEAN, "daily_calls": "1M", "api_tier": "mid", "build_cost_usd": "$5M"})
+    # A $5M build on the small tier: the GPUs do pay, but only from about 2.0M calls a day.
+    dear = score_one(**{**CLEAN, "daily_calls": "1M", "api_tier": "small", "build_cost_usd": "$5M"})
     assert bool(dear["refuted_volume"]) is True
+    assert dear["projected_savings_usd"] > 0
     assert dear["break_even_daily_calls"] > 1_000_000
+    # A 2,000B model: a replica of 64 GPUs costs more than the API calls it can serve, so no volume pays.
+    huge = score_one(**{**CLEAN, "daily_calls": "1M", "api_tier": "small", "model_size_b": "2000"})
+    assert bool(huge["refuted_volume"]) is True
+    assert math.isnan(huge["break_even_daily_calls"])
 
 
 def test_scale_thresholds_come_from_config():
     cfg = config.make({"scale_daily_calls": 500_000})
-    assert score_one(cfg, **{**CLEAN, "daily_calls": "500,000", "api_tier": "small"})["refuted_volume"]
-    assert not score_one(cfg, **{**CLEAN, "daily_calls": "499,999", "api_tier": "small"})["refuted_volume"]
+    dear = {**CLEAN, "api_tier": "small", "build_cost_usd": "$5M"}
+    assert score_one(cfg, **dear, daily_calls="500,000")["refuted_volume"]
+    assert not score_one(cfg, **dear, daily_calls="499,999")["refuted_volume"]
     assert justification("scale", config.make({"scale_latency_ms": 100}), latency_target_ms="200")[0] is False
     assert justification("scale", config.make({"scale_latency_ms": 100}), latency_target_ms="100")[0] is True
 
@@ -343,7 +351,9 @@ def test_scale_thresholds_come_from_config():
         # Naming a regulation is not proof: compliance must confirm no API deployment meets it.
         ({"regulatory_control": "yes", "regulation": "HIPAA"}, (True, False, "prove")),
         ({"regulatory_control": "yes", "compliance_confirmed": "yes"}, (True, False, "prove")),
-        ({"regulatory_control": "yes", "regulation": "HIPAA", "compliance_confirmed": "yes"}, (True, True, "keep")),
+        # v3: proven regulation justifies control of the model, not a fine-tune: with no domain proof and no
+        # volume to show it cheaper than a self-hosted stock model, the fine-tune is killed (see the recommendation).
+        ({"regulatory_control": "yes", "regulation": "HIPAA", "compliance_confirmed": "yes"}, (True, True, "kill")),
         ({"regulatory_control": "no", "regulation": "HIPAA", "compliance_confirmed": "yes"}, (False, False, "kill")),
         ({"regulatory_control": "", "regulation": "EU AI Act"}, (False, False, "kill")),
     ],
@@ -386,8 +396,8 @@ def test_prove_names_the_missing_evidence_in_words_a_manager_can_assign():
     assert evidence == [
         "Build the FM + RAG baseline and measure it on the same evaluation set",
         "Name the regulation and the clause that requires control of the model",
-        "Get compliance or legal to confirm in writing that no API deployment, including private, zero-retention "
-        "or self-hosted open-weight serving, meets the regulation",
+        "Get compliance or legal to confirm in writing that no third-party-hosted deployment (API, private endpoint "
+        "or zero-retention) meets the regulation",
     ]
     # Each sentence starts with a verb someone can be asked to do, and names no machine field (issue 10).
     assert all(e.split()[0] in {"Run", "Build", "Measure", "Name", "Get"} for e in evidence)
@@ -400,7 +410,7 @@ def test_prove_on_latency_asks_for_a_measured_baseline():
 
 
 def test_keep_still_shows_its_risks_and_names_what_to_fix_first():
-    proven = dict(regulatory_control="yes", regulation="PCI DSS", compliance_confirmed="yes")
+    proven = dict(eval_gap_verified="yes", rag_baseline_tried="yes")  # a domain gap, no volume to price it
     row = score_one(**proven, ops_budget_usd_per_year="", training_examples="10", expected_annual_value_usd="1")
     assert row["verdict"] == "keep"
     assert row["flags"] == "data;treadmill;maintenance;talent"
@@ -413,9 +423,9 @@ def test_keep_still_shows_its_risks_and_names_what_to_fix_first():
 
 
 def test_one_proven_justification_outranks_a_claimed_one():
-    row = score_one(regulatory_control="yes", regulation="HIPAA", compliance_confirmed="yes", fm_coverage="none")
+    row = score_one(eval_gap_verified="yes", rag_baseline_tried="yes", regulatory_control="yes")
     assert row["justifications_claimed"] == "domain;regulatory"
-    assert row["justifications_proven"] == "regulatory"
+    assert row["justifications_proven"] == "domain"
     assert row["verdict"] == "keep"
     assert row["evidence_needed"] == ""
 
@@ -427,7 +437,8 @@ def test_judge_keeps_the_projects_index_and_reads_only_each_row():
     cfg = config.defaults()
     out = judge(roadmap.projects, price(roadmap.projects, cfg), cfg)
     assert list(out.index) == list(roadmap.projects.index)
-    assert out["verdict"].tolist() == ["kill", "ok", "keep", "out_of_scope"]
+    # C: regulation proven changes its comparison path, not its verdict (no domain proof, no volume).
+    assert out["verdict"].tolist() == ["kill", "ok", "kill", "out_of_scope"]
     assert out["custom"].tolist() == [True, False, True, True]
     assert out["judged"].tolist() == [True, False, True, False]
 

@@ -43,8 +43,9 @@ def test_assumptions_table_marks_what_changed_and_keeps_sources():
 def test_compare_lists_verdict_changes_first():
     projects = load_roadmap(SAMPLES / "bank.csv").projects
     base = portfolio.score(projects, config.defaults())
-    # A volume threshold no project reaches removes every scale claim: some prove verdicts become kill.
-    scen = portfolio.score(projects, config.make({"scale_daily_calls": 50_000_000, "scale_latency_ms": 1}))
+    # GPUs at five times the price: custom models that were cheaper than the API path no longer are, so keeps
+    # proven on cost become kills.
+    scen = portfolio.score(projects, config.make({"gpu_hour_usd": 20}))
     diff = scenario.compare(base, scen)
     assert len(diff) == len(base)
     changed = diff[diff["verdict_changed"]]

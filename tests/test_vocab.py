@@ -25,6 +25,8 @@ SPEC_COLUMNS = {
     "regulation", "expected_annual_value_usd",
     # SPEC §3 v2 additions.
     "task", "model_size_b", "training_tokens", "baseline_p95_ms", "compliance_confirmed",
+    # SPEC §4v3 additions.
+    "api_spend_usd_per_month", "gap_value_usd_per_year",
 }
 
 # SPEC §2 "header synonyms to accept at least".
