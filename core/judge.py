@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
-from core.numbers import counted, money
+from core.numbers import counted, money_many
 from core.pricing import TIERS, is_, tier_codes
 from core.task import as_text, default_task, ensure_tasks, specs
 from core.vocab import vocab
@@ -168,12 +168,12 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     evidence = _combine(list(needs.values()), [EVIDENCE[k] for k in needs], "; ", index)
     ask = np.flatnonzero(is_prove & missing_value)
     if len(ask):
-        # Only a few projects ask for a value, each with its own figure: written per row, not by pattern.
-        evidence = evidence.astype(object)
-        for i in ask:
-            need = _value_ask(cols["value_needed_usd_per_year"][i], savings[i], int(h))
-            evidence.iat[i] = f"{evidence.iat[i]}; {need}" if evidence.iat[i] else need
-        evidence = evidence.astype("str")
+        # Each of these rows asks for its own figure: the texts are built for those rows only, in one pass.
+        asks = [_value_ask(need, extra, int(h)) for need, extra in
+                zip(money_many(cols["value_needed_usd_per_year"][ask]), money_many(savings[ask]), strict=True)]
+        texts = evidence.to_numpy(dtype=object, copy=True)
+        texts[ask] = [f"{e}; {a}" if e else a for e, a in zip(texts[ask], asks, strict=True)]
+        evidence = pd.Series(pd.array(texts, dtype="str"), index=index)
     cols["evidence_needed"] = evidence
 
     tier_code = tier_codes(projects["api_tier"], a.default_api_tier)
@@ -225,10 +225,10 @@ SELF_HOSTED = "self-host a stock open-weight model with RAG"
 SELF_HOSTED_SHORT = "a self-hosted stock open-weight model"
 
 
-def _value_ask(per_year: float, extra: float, years: int) -> str:
+def _value_ask(per_year: str, extra: str, years: int) -> str:
     """The evidence a dearer custom model on a proven gap still needs: the value that would cover it."""
     return (f"State the yearly value of the gap the custom model closes (gap_value_usd_per_year): it must reach "
-            f"{money(per_year)} a year to cover the custom path's extra {money(extra)} over {counted(years, 'year')}")
+            f"{per_year} a year to cover the custom path's extra {extra} over {counted(years, 'year')}")
 
 
 def _combine(masks: list[np.ndarray], texts: list[str], sep: str, index: pd.Index) -> pd.Series:

@@ -80,3 +80,25 @@ def test_chart_axes_read_like_the_tables():
 def test_counted_puts_the_noun_in_the_right_number(n, noun, expected):
     plural = "entries" if noun == "entry" else None
     assert numbers.counted(n, noun, plural) == expected
+
+
+def test_money_many_formats_a_column_exactly_as_money_does():
+    import numpy as np
+
+    from core.numbers import money, money_many
+
+    rng = np.random.default_rng(7)
+    values = np.concatenate([rng.normal(0, 1, 3_000) * 10 ** rng.uniform(0, 14, 3_000),
+                             [999_999.5, 99_999.5, 99_999.49, 999_499.99, -0.4, 0.0, -0.0, 1e18, np.nan, -1e15]])
+    assert money_many(values) == [money(v) for v in values]
+
+
+def test_would_change_calls_have_thousands_separators_like_format():
+    import numpy as np
+
+    from core.would_change import _calls
+
+    rng = np.random.default_rng(8)
+    values = np.concatenate([[0, 5, 999, 1_000, 1_001_000, 99_820.25, 999.5, -1_500, 1e15, np.nan, np.inf],
+                             rng.uniform(0, 1e13, 2_000)])
+    assert _calls(values).to_pylist() == [f"{v:,.0f}" if np.isfinite(v) else None for v in values]
