@@ -227,7 +227,7 @@ SELF_HOSTED_SHORT = "a self-hosted stock open-weight model"
 
 def _value_ask(per_year: str, extra: str, years: int) -> str:
     """The evidence a dearer custom model on a proven gap still needs: the value that would cover it."""
-    return (f"State the yearly value of the gap the custom model closes (gap_value_usd_per_year): it must reach "
+    return (f"State the yearly value of the gap the custom model closes: it must reach "
             f"{per_year} a year to cover the custom path's extra {extra} over {counted(years, 'year')}")
 
 
