@@ -146,11 +146,18 @@ _legacy = Table(
     Column("note", Text), Column("revisit", Date), Column("recorded_at", DateTime),
 )
 
-_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS decision_history_no_{op.lower()} BEFORE {op} ON decision_history "
-    "BEGIN SELECT RAISE(ABORT, 'decision history is append-only'); END"
-    for op in ("UPDATE", "DELETE")
-]
+# Append-only tables and the key that names a row. SQLite has no privileges, so its triggers are the only guard:
+# UPDATE and DELETE, and an INSERT on a key already there, since INSERT OR REPLACE / REPLACE INTO deletes the
+# row it collides with without firing the DELETE trigger (recursive_triggers is off) and writes a forged one.
+_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias"}
+SQLITE_TRIGGERS = {
+    f"{table}_no_{word}": (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{word} BEFORE {op} ON {table} "
+        + (f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {key} = NEW.{key}) " if op == "INSERT" else "")
+        + f"BEGIN SELECT RAISE(ABORT, '{table.replace('_', ' ')} is append-only'); END")
+    for table, key in _APPEND_ONLY.items()
+    for op, word in (("UPDATE", "update"), ("DELETE", "delete"), ("INSERT", "replace"))
+}
 _PG_TRIGGERS = [
     "CREATE OR REPLACE FUNCTION airr_history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN RAISE EXCEPTION 'decision history is append-only'; END $$",
@@ -186,6 +193,7 @@ def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
         # Version 2 -> MEETINGS_VERSION: new tables only; nothing earlier changes.
         meta.create_all(conn, tables=list(_MEETING_TABLES))
         conn.execute(schema_version.insert().values(version=MEETINGS_VERSION, applied_at=now))
+    add_guards(conn, missing_guards(conn, dialect))
 
 
 def _to_v2(conn: Connection, dialect: str, found: int) -> None:
@@ -220,5 +228,19 @@ def _migrate_v1_reviews(conn: Connection) -> None:
 
 
 def _create_triggers(conn: Connection, dialect: str) -> None:
-    for ddl in {"sqlite": _SQLITE_TRIGGERS, "postgresql": _PG_TRIGGERS}.get(dialect, []):
+    for ddl in {"sqlite": list(SQLITE_TRIGGERS.values()), "postgresql": _PG_TRIGGERS}.get(dialect, []):
         conn.exec_driver_sql(ddl)
+
+
+def missing_guards(conn: Connection, dialect: str) -> list[str]:
+    """The append-only triggers a SQLite store lacks (written before a guard was added); none elsewhere."""
+    if dialect != "sqlite":
+        return []
+    found = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+    return [name for name in SQLITE_TRIGGERS if name not in found]
+
+
+def add_guards(conn: Connection, names: list[str]) -> None:
+    """Create these SQLite triggers (idempotent); a guard is no change to the tables, so the version stays."""
+    for name in names:
+        conn.exec_driver_sql(SQLITE_TRIGGERS[name])

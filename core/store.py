@@ -286,6 +286,7 @@ class Store:
             raise StoreError(f"The database was set up by a newer version of the app (schema {found}; this one "
                              f"knows {SCHEMA_VERSION}), so it is left untouched; update the app to use it.")
         if found == SCHEMA_VERSION:
+            self._add_missing_guards()
             return
         # Every process may arrive here at once on a new database. The whole creation runs in one
         # transaction that first takes a database-wide lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
@@ -295,6 +296,19 @@ class Store:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
             schema.upgrade(conn, self.dialect, _now())
+
+    def _add_missing_guards(self) -> None:
+        # A store written before a trigger was added gains it on start (a read, and a write only when missing).
+        with self.engine.connect() as conn:
+            missing = schema.missing_guards(conn, self.dialect)
+        if not missing:
+            return
+        try:
+            with self._write() as conn:
+                schema.add_guards(conn, missing)
+        except OperationalError as exc:
+            if "readonly" not in str(exc.orig).lower():  # a read-only copy cannot be written to at all anyway
+                raise
 
     # --- reviews -----------------------------------------------------------------------------------
 

@@ -102,6 +102,44 @@ def test_the_database_itself_refuses_to_change_history(store, statement):
     assert store.latest("acme") == {"p1": "kill"}
 
 
+@pytest.mark.parametrize("verb", ["INSERT OR REPLACE", "REPLACE"])
+def test_sqlite_refuses_a_replace_that_would_rewrite_an_entry(tmp_path, verb):
+    # REPLACE deletes the row it collides with without firing the DELETE trigger, so rows 1 and 2 could be
+    # rewritten with a forged decision and reviewer; the database itself must refuse an id it already has.
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    store.append(Decision("acme", "p1", "Claims model", "kill", "Dana"))
+    store.append(Decision("acme", "p2", "Chat", "needs-evidence", "Dana"))
+    engine = create_engine(store.url)
+    for row_id in (1, 2):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(
+                f"{verb} INTO decision_history (id, portfolio, project_id, project, decision, reviewer, email, note, "
+                "recorded_at) VALUES (:id, 'acme', 'p1', 'Claims model', 'keep', 'Mallory', '', 'forged', "
+                "'2026-01-01')"), {"id": row_id})
+    with engine.begin() as conn:  # a new entry is still welcome
+        conn.execute(text("INSERT INTO decision_history (portfolio, project_id, project, decision, reviewer, email, "
+                          "note, recorded_at) VALUES ('acme', 'p3', 'Q', 'keep', 'Sam', '', '', '2026-01-01')"))
+    engine.dispose()
+    hist = store.history("acme")
+    assert list(hist["reviewer"]) == ["Dana", "Dana", "Sam"]
+    assert store.latest("acme") == {"p1": "kill", "p2": "needs-evidence", "p3": "keep"}
+
+
+def test_an_existing_sqlite_store_gains_the_replace_guard_when_opened(tmp_path):
+    # A store written before the guard existed gets it when opened: a trigger is no schema change, so no version.
+    db = tmp_path / "old.db"
+    shutil.copy(V1_DB, db)
+    store = Store(f"sqlite:///{db}")
+    engine = create_engine(store.url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER decision_history_no_replace"))
+    engine.dispose()
+    Store(store.url)
+    with pytest.raises(Exception, match="append-only"), create_engine(store.url).begin() as conn:
+        conn.execute(text("REPLACE INTO decision_history SELECT * FROM decision_history WHERE id = 1"))
+    assert store.latest("claims") == {"claims-letter-drafter": "kill"}
+
+
 def test_postgres_refuses_truncate_too(db_url):
     if not db_url.startswith("postgresql"):
         pytest.skip("TRUNCATE is a PostgreSQL statement")
