@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import config, export, portfolio, review_cli
+from core import config, db_cli, export, portfolio, review_cli
 from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
 from core.text import for_terminal
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--portfolio", help="with --db: the portfolio whose earlier reviews fill came_back")
         p.add_argument("--db", help="with --portfolio: the store (SQLAlchemy URL) holding the portfolio's reviews")
     review_cli.add_parsers(sub)
+    db_cli.add_parsers(sub)
     return parser
 
 
@@ -86,6 +87,8 @@ def run(argv: list[str]) -> int:
     if args.command == "decisions":
         _write(review_cli.decisions(args, UsageError), None)
         return EXIT_OK
+    if args.command == "db":
+        return db_cli.run(args, UsageError)
     if args.command == "compare":
         _write(review_cli.compare(args, UsageError), None)
         return EXIT_OK
