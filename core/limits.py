@@ -64,3 +64,17 @@ def over(limit: Limit, found: str, advice: str = "split the file") -> str:
     """The sentence for a file over a limit: what was found, the limit, what to do and the setting."""
     return (f"{found}, more than the limit of {limit.value:,} {limit.what}; {advice}, or ask the "
             f"administrator to raise {limit.env}.")
+
+
+# What the review store keeps (core/retention.py); server-side settings like the limits above, listed apart because
+# they bound the store rather than one input. 0 as the retention turns it off.
+MAX_STORED_FILE_BYTES = Limit("AIRR_MAX_STORED_FILE_BYTES", 26_214_400, "bytes in a saved review's file",
+                              "the app's upload limit (25 MB, .streamlit/config.toml); a larger file given to the "
+                              "command line is read but not kept")
+STORE_QUOTA_BYTES = Limit("AIRR_STORE_QUOTA_BYTES", 2_000_000_000, "bytes of saved review files in the store",
+                          "80 files at the cap above, or about 6,000 roadmaps of 1,000 projects (about 300 KB each)")
+RETENTION_DAYS = Limit("AIRR_RETENTION_DAYS", 400, "days a review file is kept after its last change",
+                       "a year of quarterly reviews and one more quarter, so Compare can set a quarter against the same "
+                       "quarter a year before")
+STORE = (MAX_STORED_FILE_BYTES, STORE_QUOTA_BYTES, RETENTION_DAYS)
+

@@ -85,19 +85,23 @@ def decide(args: argparse.Namespace, usage_error: type[Exception]) -> int:
             revisit = date.fromisoformat(args.revisit)
         except ValueError:
             raise usage_error(f"--revisit must be a date as YYYY-MM-DD, not '{args.revisit}'") from None
-    from core.store import Decision, StoreError, portfolio_name
+    from core.store import Decision, FileNotKept, StoreError, portfolio_name
 
     store = open_store(args.db, usage_error)
     portfolio = args.portfolio or portfolio_name(path.name)
     project = str(match["project"].iloc[0])
     try:
-        review = review_for(store, portfolio, path.name, path.read_bytes(), args.reviewer)
+        try:
+            review_id: str | None = review_for(store, portfolio, path.name, path.read_bytes(), args.reviewer).id
+        except FileNotKept as exc:  # the store keeps no file this large, but a decision is never refused for it
+            print(f"warning: {exc} The decision is recorded without the file.", file=sys.stderr)
+            review_id = None
         store.append(Decision(portfolio, args.project, project, args.decision, args.reviewer, args.note, revisit,
-                              review.id))
+                              review_id))
     except (ValueError, StoreError) as exc:
         raise usage_error(str(exc).rstrip(".")) from None
-    print(f"recorded: {args.decision} for {args.project} in portfolio '{portfolio}' (review {review.id}).",
-          file=sys.stderr)
+    taken_in = f" (review {review_id})" if review_id else ""
+    print(f"recorded: {args.decision} for {args.project} in portfolio '{portfolio}'{taken_in}.", file=sys.stderr)
     return 0
 
 

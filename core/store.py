@@ -37,9 +37,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
-from core import schema
+from core import retention, schema
 from core.minutes import DECISIONS
 from core.schema import (
     MAX_NOTE,
@@ -62,7 +62,7 @@ SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 BUSY_TIMEOUT_MS = 10_000
 # One number for every process that creates the schema on PostgreSQL (pg_advisory_xact_lock); any
 # fixed 64-bit value works, this one spells "airr".
-_PG_SCHEMA_LOCK = 0x61697272
+PG_SCHEMA_LOCK = 0x61697272
 _RETRIES = 6
 HISTORY_COLUMNS = ["recorded_at", "portfolio", "project_id", "project", "decision", "reviewer", "revisit",
                    "note", "review_id"]
@@ -101,6 +101,10 @@ def new_review_id() -> str:
 
 class StoreError(Exception):
     """The store could not do what was asked; the message is one sentence a user can act on."""
+
+
+class FileNotKept(StoreError):
+    """A file was not saved: over the per-file cap or the store's quota (core/retention.py)."""
 
 
 def portfolio_name(file_name: str) -> str:
@@ -292,10 +296,19 @@ class Store:
         # transaction that first takes a database-wide lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
         # advisory lock), then looks again (core.schema.upgrade): the first process creates, the others
         # find it done.
-        with self._write() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
-            schema.upgrade(conn, self.dialect, _now())
+        try:
+            with self._write() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_SCHEMA_LOCK})
+                schema.upgrade(conn, self.dialect, _now())
+        except DBAPIError as exc:
+            # The app's own PostgreSQL role (core/roles.py) may not create or alter tables: migrations are the
+            # owner's, and running on an older schema would write rows the tables cannot hold.
+            if getattr(exc.orig, "sqlstate", None) != "42501":
+                raise
+            raise StoreError(f"The database is at schema {found} and this app needs {SCHEMA_VERSION}, which its "
+                             "database role may not set up, so the app does not start; the owner role must run "
+                             "`python -m core db upgrade --db URL` first.") from exc
 
     def _add_missing_guards(self) -> None:
         # A store written before a trigger was added gains it on start (a read, and a write only when missing).
@@ -323,14 +336,31 @@ class Store:
 
         def insert() -> None:
             with self._write() as conn:
+                # Under the write lock, so two uploads at once cannot both take the last of the quota.
+                if refused := retention.refusal(conn, len(data)):
+                    raise FileNotKept(refused)
                 conn.execute(reviews.insert().values(
                     id=review.id, portfolio=portfolio, file_name=review.file_name, file_sha1=review.file_sha1,
                     file_bytes=data, mapping=json.dumps(review.mapping), overrides=json.dumps(review.overrides),
                     created_at=now, updated_at=now, created_by=review.created_by, tasks=json.dumps(review.tasks)))
                 self._adopt_legacy(conn, f"legacy:{review.file_sha1[:12]}", portfolio)
+                retention.prune(conn, now)  # a new file is when the oldest may go: no scheduler needed
 
         self._guard("save the review", insert)
         return review
+
+    def prune(self, days: int | None = None) -> int:
+        """Apply the retention setting now (core/retention.py); how many reviews were deleted."""
+        def delete() -> int:
+            with self._write() as conn:
+                return retention.prune(conn, _now(), days)
+
+        return self._guard("delete old reviews", delete)
+
+    def stored_bytes(self) -> int:
+        """Bytes of every saved review file."""
+        with self.engine.connect() as conn:
+            return retention.stored_bytes(conn)
 
     @staticmethod
     def _adopt_legacy(conn: Connection, alias: str, portfolio: str) -> None:
@@ -560,6 +590,9 @@ def decision_values(d: Decision) -> dict[str, Any]:
 
 def _sentence(what: str, exc: BaseException) -> str:
     message = str(getattr(exc, "orig", exc)).lower()
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+        return (f"The app's database role is not allowed to {what}; ask whoever runs the app to set up its roles "
+                "with `python -m core db roles`.")
     if "nul (0x00)" in message:
         return f"The database cannot store a NUL character, so it could not {what}; remove it from the text and try again."
     if _is_transient(exc):

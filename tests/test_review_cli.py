@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from core import cli
-from core.store import Store
+from core.store import SCHEMA_VERSION, Store
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -57,6 +57,22 @@ def test_decide_reuses_the_review_of_the_same_file(capsys, db):
     assert len(store.recent_reviews()) == 1
     assert store.recent_reviews()[0].portfolio == "Bank 2027"
     assert list(store.history("Bank 2027")["decision"]) == ["needs-evidence", "kill"]
+
+
+def test_decide_on_a_file_the_store_will_not_keep_records_the_decision_without_it(capsys, db, monkeypatch):
+    monkeypatch.setenv("AIRR_MAX_STORED_FILE_BYTES", "100")
+    code, _, err = run(capsys, "decide", str(SAMPLES / "bank.csv"), "--project", "BNK-001", "--decision", "kill",
+                       "--reviewer", "Dana", "--db", db)
+    assert code == 0, err
+    assert "AIRR_MAX_STORED_FILE_BYTES" in err and "recorded without the file" in err
+    store = Store(db)
+    assert store.recent_reviews() == []
+    assert store.latest("bank") == {"BNK-001": "kill"}
+
+
+def test_db_commands_upgrade_and_prune_a_sqlite_store(capsys, db):
+    assert run(capsys, "db", "upgrade", "--db", db)[:3:2] == (0, f"the store is at schema {SCHEMA_VERSION}.\n")
+    assert run(capsys, "db", "prune", "--db", db)[:3:2] == (0, "deleted 0 review files under the retention setting.\n")
 
 
 @pytest.mark.parametrize(("extra", "message"), [
