@@ -28,11 +28,11 @@ def refusal(conn: Connection, size: int) -> str | None:
     """Why a file of this many bytes may not be saved now (one sentence), or None when it may."""
     cap = MAX_STORED_FILE_BYTES.value
     if size > cap:
-        return over(MAX_STORED_FILE_BYTES, f"The file is {size:,} bytes", "it is open but not saved")
+        return over(MAX_STORED_FILE_BYTES, f"The file is {size:,} bytes", "save a smaller file")
     used = stored_bytes(conn)
     if used + size > STORE_QUOTA_BYTES.value:
         return (f"The saved reviews hold {used:,} bytes and this file's {size:,} would take them past the limit of "
-                f"{STORE_QUOTA_BYTES.value:,} {STORE_QUOTA_BYTES.what}; it is open but not saved, so ask the "
+                f"{STORE_QUOTA_BYTES.value:,} {STORE_QUOTA_BYTES.what}; ask the "
                 f"administrator to raise {STORE_QUOTA_BYTES.env} or lower {RETENTION_DAYS.env}.")
     return None
 

@@ -30,7 +30,6 @@ class Portfolio:
 
 
 def _inputs() -> tuple:
-    save_state()
     ss = st.session_state
     src = ss.source
     return (src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items())),
@@ -50,6 +49,7 @@ def current() -> Portfolio:
             log.exception("scoring failed")
             report, scored, headers = None, None, []
             error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
+    save_state(read=scored is not None)
     return Portfolio(report, scored, cfg, error, headers, src["name"], inputs)
 
 
@@ -70,6 +70,7 @@ def require_inputs() -> Inputs:
     except Exception:  # noqa: BLE001 - a user sees a sentence; the traceback goes to the log
         log.exception("scoring failed")
         error = "Something went wrong while reading this file; it has been logged. Try another file or a sample."
+    save_state(read=not error)
     if error:
         st.error(safe(error))
         page_link("app.py", "Go to Home to load another roadmap or fix the column mapping")

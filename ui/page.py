@@ -20,6 +20,7 @@ def init_state() -> None:
     ss.setdefault("tasks", {})  # tasks set on this review: project id -> {"task", "by", "at"} (core.store)
     ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
     ss.setdefault("reviewer", "")  # remembered for the session once typed
+    ss.setdefault("pending_save", False)  # a file loaded but not yet read: saved as a review once it is
     return_after_login()
     wanted = st.query_params.get("review")
     # A store that cannot be reached is not asked again on every rerun for the same link.
@@ -65,7 +66,9 @@ def sign_in_panel() -> None:
             st.logout()
         return
     if st.button("Sign in", key="sign_in", help="Decisions are then recorded under your name and e-mail."):
-        review_id = ensure_review() if st.session_state.get("source") else None
+        ss = st.session_state
+        # A file not read as a roadmap is not saved, so there is no review to come back to.
+        review_id = ensure_review() if ss.get("source") and not ss.get("pending_save") else None
         if review_id:
             login_returns().remember(browser_key(), review_id)
         st.login()

@@ -11,6 +11,7 @@ from core import task
 from core.numbers import counted
 from core.store import Decision, StoreError, clean_scenario_name, portfolio_name
 from ui.auth import current_user
+from ui.format import safe
 from ui.logs import log
 from ui.scenarios import saved_scenarios, usable_overrides
 from ui.session import clear_assumption_widgets, sample_bytes, samples, screen_state, set_source
@@ -32,6 +33,7 @@ def open_review(review_id: str) -> bool:
                             "incomplete); showing the sample portfolio instead.")
         st.query_params.pop("review", None)
         return False
+    ss.pop("pending_save", None)  # a file waiting to be read gives way to the saved review
     origin = "sample" if review.file_name in samples() and review.data == sample_bytes(review.file_name) else "upload"
     set_source(review.file_name, review.data, origin, review.portfolio)
     ss.mapping = dict(review.mapping)
@@ -57,14 +59,25 @@ def open_review(review_id: str) -> bool:
 
 
 def start_review(name: str, data: bytes, origin: str) -> None:
-    """Show a file and save it as a new review (an upload or an explicit sample pick).
+    """Show a file (an upload or an explicit sample pick); it is saved as a new review once it has been read
+    (save_state after scoring), so a file refused by a limit or unreadable as a roadmap is never stored."""
+    ss = st.session_state
+    set_source(name, data, origin)
+    ss.pop("join_offer", None)
+    ss.review_id = None
+    ss.pending_save = True
+    st.query_params.pop("review", None)
+    ss.saved_state = screen_state()
+
+
+def _save_new() -> None:
+    """Save the file on screen as a new review, now that it has been read.
 
     A file whose default portfolio name is taken by other files starts as a portfolio of its own
     ("roadmap (2)"), and Home offers to join the existing one: histories merge only when the user says so.
     """
     ss = st.session_state
-    set_source(name, data, origin)
-    ss.pop("join_offer", None)
+    name, data = ss.source["name"], ss.source["data"]
     wanted = portfolio_name(name)
     try:
         s = store()
@@ -80,7 +93,8 @@ def start_review(name: str, data: bytes, origin: str) -> None:
     except StoreError as exc:
         log.warning("review not saved: %s", exc)
         ss.review_id = None
-        ss.review_notice = f"This roadmap is open but was not saved as a review, so a refresh will lose it: {exc}"
+        # Said here, below the page's notices: the file is saved after it has been read, late in the run.
+        st.warning(safe(f"This roadmap is open but was not saved as a review, so a refresh will lose it: {exc}"))
         st.query_params.pop("review", None)
     else:
         ss.source["portfolio"] = review.portfolio
@@ -99,6 +113,9 @@ def _free_name(name: str, taken: list[str]) -> str:
 def ensure_review() -> str:
     """The id of the review on screen, saving the default sample as one first if needed (raises StoreError)."""
     ss = st.session_state
+    if ss.get("pending_save"):
+        raise StoreError("This file has not been read as a roadmap, so it is not saved; fix the column mapping or "
+                         "load another file first.")
     if ss.review_id is None:
         src = ss.source
         review = store().create_review(src["portfolio"], src["name"], src["data"], ss.mapping, ss.overrides,
@@ -120,9 +137,17 @@ def rename_portfolio(name: str) -> None:
     ss.pop("join_offer", None)
 
 
-def save_state() -> None:
-    """Keep the review's mapping and assumptions in step with the screen, so a refresh or a link shows the same."""
+def save_state(read: bool) -> None:
+    """Keep the review's mapping and assumptions in step with the screen, so a refresh or a link shows the same.
+
+    Called once the file on screen has been scored: `read` is False when it could not be, and nothing is stored
+    then (a new file waits until a mapping change makes it readable)."""
     ss = st.session_state
+    if not read:
+        return
+    if ss.pop("pending_save", False):
+        _save_new()
+        return
     state = screen_state()
     if state == ss.get("saved_state"):
         return
