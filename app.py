@@ -72,6 +72,10 @@ st.markdown(
     "builds a ranked kill list with projected savings for the meeting to decide on."
 )
 
+# Read first: a new file is saved as a review only once it has been read, and the portfolio name below is the
+# one it was saved under.
+p = ui.current()
+
 with st.container(border=True):
     st.header("Load a roadmap")
     c1, c2, c3 = st.columns([2, 1.2, 1])
@@ -100,8 +104,6 @@ with st.container(border=True):
                   on_click=_join, args=(offer["portfolio"],))
     if notice := ss.pop("home_notice", None):
         st.warning(ui.safe(notice))
-
-p = ui.current()
 
 if p.error:
     st.error(ui.safe(p.error))
