@@ -15,12 +15,12 @@ from sqlalchemy.engine import Connection
 
 from core import schema
 from core.limits import MAX_STORED_FILE_BYTES, RETENTION_DAYS, STORE_QUOTA_BYTES, over
-from core.schema import reviews, scenarios
+from core.schema import join_offers, reviews, scenarios
 
 # Tables whose rows keep the review they name (column review_id): a meeting's record must still open its file.
 KEEPERS = ("meetings",)
 # Rows that belong to a review and go with it.
-BELONGINGS = (scenarios,)
+BELONGINGS = (scenarios, join_offers)
 _CHUNK = 500  # ids per DELETE: well under SQLite's 999 bound parameters
 
 

@@ -26,6 +26,11 @@ APP_PRIVILEGES: dict[str, str] = {
     "scenarios": "SELECT, INSERT, UPDATE, DELETE",
     "decision_history": "SELECT, INSERT",
     "portfolio_aliases": "SELECT, INSERT",
+    # Meetings: who attends and when it ended change while it runs; the decisions taken in one are a record.
+    "meetings": "SELECT, INSERT, UPDATE (attendees, include_keep, ended_at)",
+    "meeting_decisions": "SELECT, INSERT",
+    # An offer to join a portfolio is answered (UPDATE) and goes with its review under retention (DELETE).
+    "join_offers": "SELECT, INSERT, UPDATE, DELETE",
 }
 NOT_FOR_THE_APP = ("decisions",)
 TRIGGER_FUNCTION = "airr_history_append_only()"

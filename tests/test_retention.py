@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from core import limits, retention
+from core import limits, meetings
 from core.store import Decision, Store, StoreError
 from tests.conftest import is_one_sentence
 
@@ -83,14 +83,12 @@ def test_retention_runs_when_a_review_is_saved_and_zero_turns_it_off(db_url, mon
     assert store.review(old.id) is None
 
 
-def test_retention_keeps_a_file_another_table_keeps(db_url, monkeypatch):
-    # KEEPERS names the tables whose rows keep their review (meetings); the history stands in for one here.
-    monkeypatch.setattr(retention, "KEEPERS", ("decision_history",))
+def test_retention_keeps_a_file_a_meeting_refers_to(db_url, monkeypatch):
     monkeypatch.setenv("AIRR_RETENTION_DAYS", "30")
     store = Store(db_url)
     kept, dropped = (store.create_review("acme", f"acme_{q}.csv", q.encode()) for q in ("q1", "q2"))
     store.create_review("acme", "acme_q3.csv", b"q3")
-    store.append(Decision("acme", "a", "A", "kill", "Dana", review_id=kept.id))
+    meetings.start(store, kept.id, "acme", "Dana, Sam", who="Dana")
     for review in (kept, dropped):
         _age(db_url, review.id, 60)
     assert store.prune() == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from core import roles, schema
+from core import joining, meetings, roles, schema
 from core.store import SCHEMA_VERSION, Decision, Store, StoreError
 from tests.conftest import is_one_sentence, new_postgres_database
 
@@ -94,9 +94,15 @@ def test_the_app_role_still_does_everything_the_app_does(setup):
     store.save_scenario(review.id, "Four years", {"horizon_years": 5})
     store.delete_scenario(review.id, "Four years")
     store.append(Decision("bank", "p1", "Claims model", "rescope", "Sam", review_id=review.id))
-    assert store.latest("bank") == {"p1": "rescope", "p2": "keep"}
+    assert store.latest("bank")["p1"] == "rescope"
     assert store.review(review.id).tasks["p1"]["task"] == "tabular"
     assert store.prune() == 0
+    meeting = meetings.start(store, review.id, "bank", "Dana, Sam", who="Dana")
+    meetings.update(store, meeting.id, attendees="Dana, Sam, Lee")
+    meetings.record(store, meeting, Decision("bank", "p2", "Chat", "kill", "Lee", review_id=review.id))
+    assert meetings.end(store, meeting.id).ended_at is not None
+    joining.keep(store, review.id, "bank", "bank (2)", False, joining.Overlap(1, 2, "ids"))
+    assert joining.answer(store, review.id, join=False, who="Dana") == "bank (2)"
     engine = create_engine(admin)
     with engine.connect() as conn:
         owners = set(conn.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")).scalars())
@@ -140,3 +146,4 @@ def test_every_table_of_the_store_is_decided_for_the_app_role():
     assert set(schema.meta.tables) == set(roles.APP_PRIVILEGES)
     assert roles.APP_PRIVILEGES["decision_history"] == "SELECT, INSERT"
     assert roles.APP_PRIVILEGES["portfolio_aliases"] == "SELECT, INSERT"
+    assert roles.APP_PRIVILEGES["meeting_decisions"] == "SELECT, INSERT"
