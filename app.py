@@ -137,7 +137,11 @@ if p.scored is not None:
                         "minus FM API + RAG TCO, forward-looking (money already spent is excluded).")
     k1, k2 = st.columns([1, 3])
     k1.page_link("pages/3_Kill_list.py", label="Open the Kill list to decide")
-    k2.caption(f"Kill-list savings are over {counted(h, 'year')} and forward-looking.")
+    unpriced = (f" {counted(s.kill_list_unpriced, 'project')} on the list "
+                f"{'needs' if s.kill_list_unpriced == 1 else 'need'} a daily volume and "
+                f"{'is' if s.kill_list_unpriced == 1 else 'are'} not in the total." if s.kill_list_unpriced else "")
+    k2.caption(f"Kill-list savings are over {counted(h, 'year')}, forward-looking and in today's dollars "
+               f"(discounted at {p.cfg.discount_rate:.0%} a year).{unpriced}")
 
 st.header("How the file was read")
 headers = list(p.report.mapping) + p.report.unrecognized if p.report else p.headers

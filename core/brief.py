@@ -64,6 +64,13 @@ def _lacks(row: object) -> str:
     return f"Claims none of the three exceptions ({every})."
 
 
+def _unpriced(summary: Summary) -> str:
+    n = summary.kill_list_unpriced
+    if not n:
+        return ""
+    return f"{counted(n, 'project')} on the list {'needs' if n == 1 else 'need'} a daily volume and {'is' if n == 1 else 'are'} not in the total."
+
+
 def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg: Assumptions, source: str,
                 decisions: dict[str, str] | None = None, scenario_name: str = "") -> str:
     """The brief as an HTML string."""
@@ -120,12 +127,15 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
             f"<p><b>Exception it lacks:</b> {esc(_lacks(r))}</p>"
             f"<p><b>Recommended alternative:</b> {esc(r.recommendation)}.</p>"
             + (f"<p><b>Evidence needed:</b> {esc(labels.sentences(r.evidence_needed))}</p>" if r.evidence_needed else "")
+            + (f"<p><b>What would change it:</b> {esc(r.would_change)}</p>" if isinstance(r.would_change, str) else "")
             + "</article>"
         )
     parts += [
         f"<p class='total'>Total projected savings over {counted(h, 'year')}: "
         f"{esc(money(float(kill['projected_savings_usd'].sum())))}</p>",
-        "<p class='sub'>Projected savings = custom-model TCO minus FM API + RAG TCO over the horizon, "
-        "forward-looking (money already spent is excluded).</p></main></body></html>",
+        "<p class='sub'>Projected savings = custom-model TCO minus the comparison path's TCO (FM API + RAG, or a "
+        "self-hosted stock open-weight model where regulation rules out third-party hosting) over the horizon, "
+        f"forward-looking (money already spent is excluded), in today's dollars discounted at "
+        f"{esc(f'{cfg.discount_rate:.0%}')} a year. {esc(_unpriced(summary))}</p></main></body></html>",
     ]
     return "\n".join(parts)

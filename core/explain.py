@@ -198,7 +198,9 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
          "less. Proven when the custom path is cheaper over the horizon at the stated volume, or a measured FM + RAG "
          "baseline missed the latency target; refuted when our prices show custom costs more at that volume, or the "
          "baseline met the target.",
-         {"daily_calls": _num(row["daily_calls"]), "latency_target_ms": _num(row["latency_target_ms"]),
+         {"daily_calls": _num(row["daily_calls_used"]) + (" (implied from spend)"
+                                                          if row.get("money_status") == "implied_from_spend" else ""),
+          "latency_target_ms": _num(row["latency_target_ms"]),
           "baseline_p95_ms": _num(row["baseline_p95_ms"]),
           "projected_savings_usd": usd(row["projected_savings_usd"]),
           "break_even_daily_calls": _calls(row["break_even_daily_calls"])},

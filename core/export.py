@@ -75,6 +75,12 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def machine_table_extra(scored: pd.DataFrame) -> pd.DataFrame:
+    """Columns some exports add beside the SPEC §6 ones, in whole dollars: the savings with the owner's ops budget."""
+    return pd.DataFrame({"savings_with_ops_budget_usd": _whole(
+        scored["savings_with_ops_budget_usd"].to_numpy(dtype="float64"))})
+
+
 # Whole numbers this far from zero still fit in int64 after rounding; beyond it they stay floats.
 _INT64_SAFE = 2.0**63 - 2**11
 

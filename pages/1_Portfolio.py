@@ -33,9 +33,11 @@ for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approac
     if chosen:
         view = view[view[col].astype("str").isin(chosen)]
 
-money = ["projected_savings_usd", "tco_custom_usd", "tco_api_rag_usd"]
-table = view[["project", "team", "approach", "task", "verdict", "build_trap_score", *money, "quarter",
-              "status"]].reset_index(drop=True)
+split = ["savings_people_usd", "savings_serving_usd", "savings_api_usd", "savings_other_usd"]
+money = ["projected_savings_usd", *split, "tco_custom_usd", "tco_api_rag_usd"]
+table = view[["project", "team", "approach", "task", "verdict", "build_trap_score", "money_status", *money,
+              "would_change", "quarter", "status"]].reset_index(drop=True)
+table["money_status"] = labels.column(table["money_status"], "money_status")
 table["approach"] = labels.column(table["approach"], "approaches")
 table["task"] = labels.column(table["task"], "task")
 table["status"] = labels.column(table["status"], "status")
@@ -57,6 +59,12 @@ ui.money_grid(
         "projected_savings_usd": st.column_config.Column(labels.field("projected_savings_usd"),
                                                          help="Custom TCO minus FM API + RAG TCO over the horizon. "
                                                               "Blank (—) for a project that is not a custom model."),
+        "money_status": st.column_config.TextColumn(labels.field("money_status"),
+                                                    help="Needs volume: no daily calls and no measured spend, so "
+                                                         "no totals; implied from spend: volume from measured spend."),
+        **{c: st.column_config.Column(labels.field(c), help="Part of the projected savings; the four add up to it.")
+           for c in split},
+        "would_change": st.column_config.TextColumn(labels.field("would_change"), width="large", help=blank),
         "tco_custom_usd": st.column_config.Column(labels.field("tco_custom_usd"), help=blank),
         "tco_api_rag_usd": st.column_config.Column(labels.field("tco_api_rag_usd"), help=blank),
         "quarter": st.column_config.TextColumn(labels.field("quarter"), help=blank),

@@ -11,6 +11,7 @@ from core.judge import reasons
 from core.minutes import DECISIONS
 from core.numbers import count, counted, percent
 from core.store import StoreError
+from ui import costs
 
 ui.setup("Project review")
 p = ui.require_portfolio()
@@ -133,12 +134,9 @@ def _input(name: str, value: str) -> str:
 if row["custom"] and not row["judged"]:
     st.caption("The task decides the scope. If it is wrong, pick the right one under Task above.")
 if row["judged"]:
-    m = st.columns(4)
-    m[0].metric("Build-trap score", f"{int(row['build_trap_score'])} / 100")
-    m[1].metric(f"Custom TCO, {h} yr", ui.usd(row["tco_custom_usd"]))
-    m[2].metric(f"FM API + RAG TCO, {h} yr", ui.usd(row["tco_api_rag_usd"]))
-    m[3].metric("Projected savings", ui.usd(row["projected_savings_usd"]),
-                help="Custom TCO minus FM API + RAG TCO; negative means the custom path is cheaper.")
+    costs.metrics(row, cfg)
+    if note := costs.volume_note(row):
+        st.caption(ui.safe(note))
 
     st.markdown("### Checklist")
     # Each status as a word on a coloured badge: the colour is never the only sign, and no icon name is read aloud.
@@ -166,7 +164,7 @@ if row["judged"]:
     if row["evidence_needed"]:
         st.warning(f"Evidence needed: {ui.safe(labels.sentences(row['evidence_needed']))}")
 
-    st.markdown("### Cost of both paths")
+    st.markdown("### Cost of the paths")
     yearly = pricing.yearly_costs(row, cfg)
     c1, c2 = st.columns([3, 2])
     c1.altair_chart(charts.cumulative_costs(yearly), width="stretch", key="chart_cumulative")
@@ -175,17 +173,23 @@ if row["judged"]:
     breakdown = pd.DataFrame([
         ("Custom", f"Build ({build_note}, forward-looking)", row["custom_build_usd"]),
         ("Custom", f"Serving in year 1 ({counted(row['replicas'], 'replica')} × {counted(row['gpus_per_replica'], 'GPU')}, "
-                   f"{row['model_size_b_used']:g}B model; GPU prices fall {percent(cfg.gpu_price_decline)} a year)",
-         row["custom_serving_usd_per_year"]),
+                   f"{row['model_size_b_used']:g}B model at {cfg.serving_precision.upper()}; GPU prices fall "
+                   f"{percent(cfg.gpu_price_decline)} a year)", row["custom_serving_usd_per_year"]),
         ("Custom", "Maintenance per year", row["custom_maintenance_usd_per_year"]),
         ("Custom", f"Total over {counted(h, 'year')}", row["tco_custom_usd"]),
         ("FM API + RAG", "Integration build", row["api_build_usd"]),
-        ("FM API + RAG", "API calls in year 1", row["api_run_usd_year1"]),
+        ("FM API + RAG", "API calls in year 1" + (" (measured spend)" if row["api_spend_measured"] else ""),
+         row["api_run_usd_year1"]),
         ("FM API + RAG", "Retrieval per year (per call)", row["retrieval_usd_per_year"]),
         ("FM API + RAG", "RAG infrastructure per year", row["rag_infra_usd_per_year"]),
         ("FM API + RAG", "Model migration per year, from year 2", row["api_migration_usd_per_year"]),
         ("FM API + RAG", "Upkeep per year", row["api_upkeep_usd_per_year"]),
         ("FM API + RAG", f"Total over {counted(h, 'year')}", row["tco_api_rag_usd"]),
+        *([("Self-hosted open weights", f"Serving in year 1 ({counted(row['sh_replicas'], 'replica')} × "
+                                        f"{counted(row['sh_gpus_per_replica'], 'GPU')}, {cfg.stock_model_size_b:g}B)",
+            row["sh_serving_usd_per_year"]),
+           ("Self-hosted open weights", f"Total over {counted(h, 'year')}", row["tco_self_hosted_usd"])]
+          if row["claimed_regulatory"] else []),
         ("Sunk", "Already spent (excluded)", spent),
     ], columns=["path", "term", "usd"])
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
@@ -195,8 +199,9 @@ if row["judged"]:
         f"Break-even volume over {counted(h, 'year')}: {portfolio.calls_or_never(row['break_even_daily_calls'])} calls/day "
         f"(API prices fall {percent(pricing.api_decline(cfg))} a year, GPU prices "
         f"{percent(cfg.gpu_price_decline)}). Expected volume: "
-        f"{count(row['daily_calls'], missing='unknown')} calls/day."
+        f"{count(row['daily_calls_used'], missing='unknown')} calls/day."
     )
+    costs.details(row, cfg)
 
 st.markdown("### Recommended alternative")
 st.markdown(ui.safe(row["recommendation"]) + ".")

@@ -26,6 +26,13 @@ m[2].metric("Kill now", f"{summary.kill:,}", help=f"Projected savings {ui.usd(su
 m[3].metric("Prove first", f"{summary.prove:,}",
             help=f"Projected savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
 
+parts = " · ".join(f"{name} {ui.md_money(v)}" for name, v in
+                  zip(("people", "serving and compute", "API", "other"), summary.kill_list_parts_usd, strict=True))
+st.caption(f"Of the projected savings: {parts}. Money in today's dollars at {ui.md_text(f'{p.cfg.discount_rate:.0%}')} "
+           "a year." + (f" {counted(summary.kill_list_unpriced, 'project')} on the list "
+                        f"{'needs' if summary.kill_list_unpriced == 1 else 'need'} a daily volume and "
+                        f"{'is' if summary.kill_list_unpriced == 1 else 'are'} not in the total."
+                        if summary.kill_list_unpriced else ""))
 if decisions_error:
     st.warning(ui.safe(decisions_error))
 if not view.cards:

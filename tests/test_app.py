@@ -345,11 +345,15 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     book = load_workbook(io.BytesIO(ui.download_for("xlsx", *inputs, "Five years")))
     assert book.sheetnames == ["kill list", "Assumptions"]
     sheet = book["Assumptions"]
-    notes = {sheet.cell(row=i, column=1).value: sheet.cell(row=i, column=2).value for i in range(1, 5)}
+    notes = {sheet.cell(row=i, column=1).value: sheet.cell(row=i, column=2).value for i in range(1, 6)}
     assert notes["Roadmap file"] == "bank.csv" and notes["Scenario"] == "Five years"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", notes["Made on"])
     assert "Horizon 5 years (default 3 years)" in notes["Changed assumptions"]
-    header = [c.value for c in sheet[6]]
+    # SPEC §4v3: every export names the discount rate its money is in.
+    assert notes["Discount rate"] == "8% a year (money in today's dollars)"
+    assert {r["discount_rate"] for r in rows} == {"0.08"}
+    assert "savings_with_ops_budget_usd" in rows[0]
+    header = [c.value for c in sheet[7]]
     assert header[:3] == ["assumption", "key", "value"]
 
 
@@ -412,3 +416,35 @@ def test_a_long_portfolio_table_shows_its_first_rows_and_says_so(tmp_path):
     assert not at.exception
     assert len(_frame(at, "tco_custom_usd")) == ui.STYLED_ROWS
     assert any(f"first {ui.STYLED_ROWS:,} of {roadmap.projects:,} rows" in c.value for c in at.caption)
+
+
+def test_project_review_shows_every_v3_money_term():
+    # BNK-033: a live summarizer with a measured $250K-a-month API bill and no daily calls (SPEC §4v3).
+    at = _home()
+    at.query_params["project"] = "BNK-033"
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    text = " ".join(_shown(m.value) for m in [*at.markdown, *at.caption, *at.info])
+    assert "Implied from spend: 657,534 calls a day from $250K a month" in text
+    assert "API calls in year 1 (measured spend)" in text
+    assert "What would change the verdict:" in text and "volume falling below" in text
+    assert "Part of the saving" in text and "Serving and compute" in text
+    assert "discounted at 8 % a year" in text
+    assert "Market check" in text and "Llama 3.1 8B Instruct" in text and "Implied average GPU utilization" in text
+    assert "With the owner's ops budget" in text
+    assert _metric(at, "FM API + RAG TCO") == "$7.1M"
+
+
+def test_unpriced_projects_say_needs_volume_on_cards_and_review():
+    at = _home()
+    data = (ROOT / "sample_portfolios" / "public_cases.csv").read_bytes()
+    at.file_uploader(key="upload_roadmap").set_value(("public_cases.csv", data, "text/csv")).run()
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    cards = " ".join(_shown(m.value) for m in at.markdown)
+    assert "Needs volume" in cards and "What would change the verdict:" in cards
+    assert any("need a daily volume and are not in the total" in c.value for c in at.caption)
+    at.query_params["project"] = "PUB-001"
+    at.switch_page("pages/2_Project_review.py").run()
+    assert not at.exception
+    assert _metric(at, "Projected savings") == "Needs volume"

@@ -1,7 +1,7 @@
 """The UI layer shared by app.py and every page, one module per concern; `import ui` gives all of it.
 
 ui.page.setup is the first call on every page. The modules depend on each other in this order, never back:
-logs, format, tables, storage, auth, session, nav, scoring, scenarios, reviews, current, killview, page.
+logs, format, costs, tables, storage, auth, session, nav, scoring, scenarios, reviews, current, killview, page.
 """
 
 from core.numbers import BLANK

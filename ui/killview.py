@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import labels, portfolio
 from core.numbers import BLANK, counted
+from ui.costs import card_lines
 from ui.format import md_money, safe, verdict_badge, verdict_badges
 from ui.scoring import assumptions_for, kill_list_for
 from ui.storage import decision_frame
@@ -30,10 +31,12 @@ def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: st
     team = f"Team {safe(row['team'])}" if not pd.isna(row["team"]) else "No team given"
     lines = [
         f"**{rank}. {safe(row['project'])}** {verdict_badge(row['verdict'])} "
-        f"**{md_money(row['projected_savings_usd'])}** projected savings over {counted(horizon, 'year')}",
+        + (f"**{md_money(row['projected_savings_usd'])}** projected savings over {counted(horizon, 'year')}"
+           if not pd.isna(row["projected_savings_usd"]) else f"**{labels.label('money_status', 'needs_volume')}**"),
         f"{team} · Decision: {labels.label('decisions', decision)}" + (f" ({detail})" if detail else "") + " · "
         f"Build-trap score {int(row['build_trap_score'])} of 100 · Risks: {labels.joined(row['flags'], 'flags')}",
         f"**Recommended alternative:** {safe(row['recommendation'])}.",
+        *card_lines(row),
     ]
     if isinstance(row["evidence_needed"], str) and row["evidence_needed"]:
         lines.append(f"**Evidence needed:** {safe(labels.sentences(row['evidence_needed']))}")

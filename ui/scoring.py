@@ -98,10 +98,14 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
         machine[col] = decided[col].to_numpy()
     # Every row names the assumptions it was computed under: a column, not a comment line, so CSV readers cope.
     machine["scenario"] = scenario.tag(changed, scenario_name or None)
+    # SPEC §4v3: every export names its discount rate, and shows the owner's ops budget's savings beside ours.
+    machine["savings_with_ops_budget_usd"] = export.machine_table_extra(kill)["savings_with_ops_budget_usd"]
+    machine["discount_rate"] = assumptions_for(overrides).discount_rate
     if kind == "csv":
         return export.to_csv(machine).encode("utf-8")
     notes = [("Made on", date.today().isoformat()), ("Roadmap file", name),
              ("Scenario", scenario_name or ("baseline" if not changed else "unnamed")),
-             ("Changed assumptions", scenario.describe(changed))]
+             ("Changed assumptions", scenario.describe(changed)),
+             ("Discount rate", f"{assumptions_for(overrides).discount_rate:.0%} a year (money in today's dollars)")]
     return export.to_xlsx({"kill list": machine, "Assumptions": scenario.assumptions_table(changed)},
                           notes={"Assumptions": notes})
