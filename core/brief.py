@@ -93,7 +93,8 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
         f"<title>AI roadmap review — {esc(source)}</title><style>{_CSS}</style></head><body><main>",
         "<h1>AI roadmap review: the kill list</h1>",
         f"<p class='sub'>{esc(source)} · {date.today().isoformat()} · horizon {counted(h, 'year')} · "
-        "custom models judged against the build-trap criteria and priced against FM API + RAG</p>",
+        "custom models judged against the build-trap criteria and priced against FM API + RAG (or, where regulation "
+        "rules out third-party hosting, a self-hosted stock open-weight model)</p>",
         "<div class='metrics'>",
         *[f"<div class='metric'>{esc(k)}<b>{esc(v)}</b></div>" for k, v in metrics],
         "</div>",

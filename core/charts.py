@@ -121,8 +121,11 @@ def trap_map(scored: pd.DataFrame) -> alt.Chart:
 
 def volume_vs_break_even(scored: pd.DataFrame) -> alt.Chart:
     """Each judged custom project's daily volume against its break-even; above the line custom pays off."""
-    rows = scored[scored["judged"] & scored["daily_calls"].gt(0) & scored["break_even_daily_calls"].notna()]
-    data = _with_words(_labels(rows[["project", "verdict", "daily_calls", "break_even_daily_calls"]].copy()))
+    # The volume the totals used: the roadmap's, or the one implied by measured API spend (SPEC §4v3).
+    volume = scored["daily_calls_used"] if "daily_calls_used" in scored.columns else scored["daily_calls"]
+    rows = scored[scored["judged"] & volume.gt(0) & scored["break_even_daily_calls"].notna()]
+    data = _with_words(_labels(rows[["project", "verdict", "break_even_daily_calls"]].assign(
+        daily_calls=volume[rows.index])))
     data["break_even_daily_calls"] = data["break_even_daily_calls"].clip(lower=1)
     lo = float(np.nanmin([data["daily_calls"].min(), data["break_even_daily_calls"].min()])) if len(data) else 1.0
     hi = float(np.nanmax([data["daily_calls"].max(), data["break_even_daily_calls"].max()])) if len(data) else 10.0

@@ -180,3 +180,14 @@ def test_prove_would_change_names_the_missing_evidence():
 ])
 def test_generated_output_nouns_win_over_classic_ml_words_but_not_as_modifiers(name, task):
     assert score_one(project=name)["task"] == task
+
+
+def test_the_volume_chart_plots_a_volume_implied_by_measured_spend():
+    from core import charts
+
+    roadmap = load_rows(row_cells(project="Spend only", **CLEAN, api_spend_usd_per_month="$250,000"),
+                        row_cells(project="Nothing", **CLEAN))
+    scored = portfolio.score(roadmap.projects, config.defaults())
+    data = charts.volume_vs_break_even(scored).to_dict()["datasets"]
+    plotted = [r["project"] for rows in data.values() for r in rows if "project" in r]
+    assert "Spend only" in plotted and "Nothing" not in plotted
