@@ -55,9 +55,14 @@ RENDER_TIMEOUT_S = Limit("AIRR_RENDER_TIMEOUT_S", 60, "seconds to render the cha
                          "four charts take about a second")
 RENDER_MEMORY_MB = Limit("AIRR_RENDER_MEMORY_MB", 2_048, "megabytes of data memory for the chart renderer",
                          "a 100,000-point scatter needs about 480 MB; four brief charts about 100 MB")
+MAX_EVIDENCE_BYTES = Limit("AIRR_MAX_EVIDENCE_BYTES", 2_000_000, "bytes in an evidence file",
+                           "5,000 items with 100-character ids and three scores are about 600 KB")
+MAX_EVIDENCE_ROWS = Limit("AIRR_MAX_EVIDENCE_ROWS", 5_000, "rows in an evidence file",
+                          "the BCa interval's jackknife grows with the square of the items: 5,000 take about 5 s")
 
 ALL = (MAX_INPUT_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELLS, MAX_CELL_CHARS, MAX_XLSX_UNCOMPRESSED, MAX_XLSX_MEMBERS,
-       MAX_FIGURE, MAX_YAML_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, RENDER_TIMEOUT_S, RENDER_MEMORY_MB)
+       MAX_FIGURE, MAX_YAML_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, RENDER_TIMEOUT_S, RENDER_MEMORY_MB,
+       MAX_EVIDENCE_BYTES, MAX_EVIDENCE_ROWS)
 
 
 def over(limit: Limit, found: str, advice: str = "split the file") -> str:
