@@ -129,6 +129,8 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
             f"<p><b>Recommended alternative:</b> {esc(r.recommendation)}.</p>"
             + (f"<p><b>Evidence needed:</b> {esc(labels.sentences(r.evidence_needed))}</p>" if r.evidence_needed else "")
             + (f"<p><b>What would change it:</b> {esc(r.would_change)}</p>" if isinstance(r.would_change, str) else "")
+            + (f"<p><b>Evidence used:</b> {esc(labels.sentences(r.evidence_used))}</p>"
+               if isinstance(getattr(r, "evidence_used", None), str) and r.evidence_used else "")
             + "</article>"
         )
     parts += [

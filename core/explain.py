@@ -9,6 +9,7 @@ import pandas as pd
 
 from core import labels
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
+from core.evidence_apply import used
 from core.judge import reasons
 from core.numbers import counted, money, percent
 from core.task import matched_words, specs
@@ -24,6 +25,7 @@ class Check:
     inputs: dict[str, str] = field(default_factory=dict)
     why: str = ""
     change: str = ""
+    evidence: str = ""  # the attached evidence this check used, in sentences (it beats the yes/no columns)
 
 
 def usd(value: float | None) -> str:
@@ -171,20 +173,23 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
          f"Keep the build team under {usd(a.talent_cost_usd)} and all ML people under "
          f"{percent(a.talent_value_ratio)} of the value the project brings.")
 
-    def just(name: str, rule: str, inputs: dict[str, str], change: str, refuted: str = "") -> None:
+    def just(name: str, rule: str, inputs: dict[str, str], change: str, refuted: str = "", evidence: str = "") -> None:
         status = "proven" if row[f"proven_{name}"] else "claimed" if row[f"claimed_{name}"] else "not claimed"
         if status == "not claimed" and refuted:
             status = "refuted"
         out.append(Check("justification", name, text["justifications"][name]["title"], status, rule, inputs,
                          text["justifications"][name]["why"],
-                         "Already proven." if status == "proven" else refuted if status == "refuted" else change))
+                         "Already proven." if status == "proven" else refuted if status == "refuted" else change,
+                         evidence))
 
     just("domain",
          "Claimed when stock-model coverage is none or poor, or an evaluation found a gap; proven when a rigorous "
          "evaluation showed FM + RAG falls short and an FM + RAG baseline was built and measured.",
          {"fm_coverage": _num(row["fm_coverage"]), "eval_gap_verified": _yn(row["eval_gap_verified"]),
           "rag_baseline_tried": _yn(row["rag_baseline_tried"])},
-         "Build the FM + RAG baseline, evaluate it rigorously, and record both results.")
+         "Build the FM + RAG baseline, evaluate it rigorously, and record both results.",
+         "The attached evaluation shows the custom model does not beat FM + RAG by the material gap."
+         if row.get("refuted_domain", False) else "", used(row, "eval"))
     refuted = []
     if row["refuted_volume"]:
         refuted.append(f"At {_calls(row['daily_calls'])} calls a day the custom path costs "
@@ -205,7 +210,7 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
           "projected_savings_usd": usd(row["projected_savings_usd"]),
           "break_even_daily_calls": _calls(row["break_even_daily_calls"])},
          "Measure the FM + RAG baseline's p95 latency against the target (baseline_p95_ms).",
-         " ".join(refuted))
+         " ".join(refuted), used(row, "latency", "volume", "spend"))
     just("regulatory",
          "Claimed when a regulation requires full control of the model; proven when the regulation is named and "
          "compliance or legal confirmed that no third-party-hosted deployment (API, private endpoint or zero-retention) "
@@ -214,7 +219,8 @@ def checks(row: pd.Series, cfg: Assumptions) -> list[Check]:
          {"regulatory_control": _yn(row["regulatory_control"]), "regulation": _num(row["regulation"]),
           "compliance_confirmed": _yn(row["compliance_confirmed"])},
          "Name the regulation and clause; have compliance or legal confirm in writing that no third-party-hosted "
-         "deployment meets it.")
+         "deployment meets it.",
+         evidence=used(row, "compliance"))
     return out
 
 
@@ -239,6 +245,8 @@ def verdict_sentence(row: pd.Series, cfg: Assumptions) -> str:
                    f"more, and {_pays_from(row['break_even_daily_calls'])}.")
     if row["refuted_latency"]:
         refuted += " Its latency claim is refuted: the measured FM + RAG baseline meets the target."
+    if row.get("refuted_domain", False):
+        refuted += " Its domain claim is refuted: the attached evaluation shows no gap worth paying for."
     if verdict == "kill" and bool(row.get("value_short", False)):
         need, value = row["value_needed_usd_per_year"], row["gap_value_usd_per_year"]
         return (f"{name}: kill. Its proven gap is worth {usd(value)} a year, {usd(need - value)} a year short of the "

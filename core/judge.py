@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import DATA_DIR, FLAGS, JUSTIFICATIONS, Assumptions, load_yaml
+from core.evidence_apply import overrule
 from core.numbers import counted, money_many
 from core.pricing import TIERS, is_, tier_codes
 from core.task import as_text, default_task, ensure_tasks, specs
@@ -27,6 +28,9 @@ EVIDENCE = {
     "eval": "Run a rigorous evaluation of FM + RAG on this task and record where it falls short",
     "baseline": "Build the FM + RAG baseline and measure it on the same evaluation set",
     "latency": "Measure the FM + RAG baseline's p95 latency against the project's latency target",
+    "more_items": "Evaluate on more items: the attached evaluation cannot tell yet whether the gap reaches the "
+                  "material gap",
+    "more_latencies": "Measure more calls: the attached latencies cannot tell yet whether FM + RAG meets the target",
     "regulation": "Name the regulation and the clause that requires control of the model",
     "compliance": "Get compliance or legal to confirm in writing that no third-party-hosted deployment (API, private "
                   "endpoint or zero-retention) meets the regulation",
@@ -103,13 +107,18 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
     # A volume claim is settled by our own prices: cheaper custom proves it, dearer custom refutes it.
     volume_refuted = volume_claim & priced & ~cheaper
     domain_proven = eval_gap & rag_tried
+    domain_claimed = is_(coverage, "none") | is_(coverage, "poor") | eval_gap | domain_proven
+    # Attached evidence beats the yes/no columns, both ways (SPEC §4e); its rules live in core/evidence_apply.py.
+    ev = overrule(projects, domain_claimed, domain_proven, latency_claim, latency_proven, latency_refuted)
+    domain_claimed, domain_proven, latency_proven, latency_refuted = (
+        ev.domain_claimed, ev.domain_proven, ev.latency_proven, ev.latency_refuted)
     proven = {
         "domain": domain_proven,
         "scale": cheaper | latency_proven,
         "regulatory": regulated & named & confirmed,
     }
     claimed = {
-        "domain": is_(coverage, "none") | is_(coverage, "poor") | eval_gap | domain_proven,
+        "domain": domain_claimed,
         "scale": (volume_claim & ~volume_refuted) | (latency_claim & ~latency_refuted) | proven["scale"],
         "regulatory": regulated,
     }
@@ -121,6 +130,7 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
         cols[f"proven_{j}"] = proven[j] & judged
     cols["refuted_volume"] = volume_refuted & judged
     cols["refuted_latency"] = latency_refuted & judged
+    cols["refuted_domain"] = ev.domain_refuted & judged
     # A keep must pay (SPEC §4v3): a domain or latency gap keeps a dearer custom model only when its yearly value
     # over the (discounted) horizon covers the extra cost; a cheaper custom path needs no value. The regulatory
     # exception justifies control of the model, not a fine-tune: it changes the comparison path, not the verdict.
@@ -159,9 +169,11 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
 
     is_prove = verdict == 1
     needs = {
-        "eval": is_prove & cols["claimed_domain"] & ~eval_gap,
-        "baseline": is_prove & cols["claimed_domain"] & ~rag_tried,
-        "latency": is_prove & latency_claim & ~measured,
+        "eval": is_prove & cols["claimed_domain"] & ~eval_gap & ~ev.evaluated,
+        "baseline": is_prove & cols["claimed_domain"] & ~rag_tried & ~ev.evaluated,
+        "more_items": is_prove & ev.domain_open,
+        "latency": is_prove & latency_claim & ~measured & ~ev.latency_measured,
+        "more_latencies": is_prove & ev.latency_open,
         "regulation": is_prove & regulated & ~named,
         "compliance": is_prove & regulated & ~confirmed,
     }

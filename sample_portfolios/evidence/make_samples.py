@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 NOISE = 0.18
 # file -> (seed, items, true gap): one proven, one refuted, one too small to be evidence.
 SAMPLES = {
-    "bank_BNK-017_eval.csv": (17, 412, 0.12),
+    "bank_BNK-007_eval.csv": (7, 412, 0.12),
     "bank_BNK-026_eval.csv": (26, 300, 0.0),
     "bank_BNK-021_eval.csv": (21, 20, 0.12),
 }
