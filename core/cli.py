@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import config, db_cli, export, portfolio, review_cli
+from core import config, db_cli, evidence_cli, export, portfolio, review_cli
 from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
 from core.text import for_terminal
@@ -42,10 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--rejects", help="write rejected rows and their reasons to this CSV")
         p.add_argument("--sheet", help="XLSX sheet to read (default: the first with a roadmap header)")
         p.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
-        p.add_argument("--portfolio", help="with --db: the portfolio whose earlier reviews fill came_back")
-        p.add_argument("--db", help="with --portfolio: the store (SQLAlchemy URL) holding the portfolio's reviews")
+        p.add_argument("--portfolio", help="with --db: the portfolio whose earlier reviews fill came_back and whose "
+                                           "stored evidence the verdicts use (evidence_used)")
+        p.add_argument("--db", help="with --portfolio: the store (SQLAlchemy URL) holding the portfolio's reviews "
+                                    "and evidence")
     review_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
+    evidence_cli.add_parsers(sub)
     return parser
 
 
@@ -92,21 +95,31 @@ def run(argv: list[str]) -> int:
     if args.command == "compare":
         _write(review_cli.compare(args, UsageError), None)
         return EXIT_OK
+    if args.command == "evidence":
+        if args.evidence_command == "add":
+            return evidence_cli.add(args, UsageError)
+        _write(evidence_cli.listing(args, UsageError), None)
+        return EXIT_OK
     fmt = _format(args)
     if fmt == "xlsx" and not args.out:
         raise UsageError("xlsx output is binary: give a file with --out")
     _check_paths(args)
     cfg = config.load(args.config)
     roadmap = load_roadmap(args.roadmap, sheet=args.sheet)
-    scored = portfolio.score(roadmap.projects, cfg)
+    projects = roadmap.projects
+    if args.db or args.portfolio:
+        # SPEC §6 v3: came_back and evidence_used are filled only when both say where the portfolio's store is.
+        if not (args.db and args.portfolio):
+            raise UsageError("--db and --portfolio go together: came_back and the stored evidence need both")
+        from core.evidence_apply import apply
+
+        projects = apply(projects, evidence_cli.stored(args.roadmap, args.db, args.portfolio, UsageError))
+    scored = portfolio.score(projects, cfg)
     note = portfolio.money_note(scored, cfg)
     if args.command == "kill-list":
         scored = portfolio.kill_list(scored)
     table = export.machine_table(scored)
-    if args.db or args.portfolio:
-        # SPEC §6 v3: came_back is filled only when both say where the portfolio's earlier reviews are.
-        if not (args.db and args.portfolio):
-            raise UsageError("--db and --portfolio go together: came_back needs both")
+    if args.db and args.portfolio:
         came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError)
         table[comeback_column] = table["project_id"].map(came_back).fillna("")
     payload: str | bytes

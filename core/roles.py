@@ -31,9 +31,11 @@ APP_PRIVILEGES: dict[str, str] = {
     "meeting_decisions": "SELECT, INSERT",
     # An offer to join a portfolio is answered (UPDATE) and goes with its review under retention (DELETE).
     "join_offers": "SELECT, INSERT, UPDATE, DELETE",
+    # Evidence is a record like the decision history: new rows only (its triggers refuse the rest anyway).
+    "evidence": "SELECT, INSERT",
 }
 NOT_FOR_THE_APP = ("decisions",)
-TRIGGER_FUNCTION = "airr_history_append_only()"
+TRIGGER_FUNCTIONS = ("airr_history_append_only()", "airr_evidence_append_only()")
 # The table whose INSERT privilege marks a role as an app role of this store (db upgrade grants new tables to it).
 _MARKER = "decision_history"
 
@@ -128,8 +130,9 @@ def setup(admin_url: str, owner: str, app: str, owner_password: str | None = Non
             conn.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
             for table in _tables(conn):  # tables made by an earlier app role or by hand become the owner's
                 conn.exec_driver_sql(f"ALTER TABLE {table} OWNER TO {o}")
-            if conn.execute(text("SELECT to_regprocedure(:f)"), {"f": TRIGGER_FUNCTION}).scalar():
-                conn.exec_driver_sql(f"ALTER FUNCTION {TRIGGER_FUNCTION} OWNER TO {o}")
+            for function in TRIGGER_FUNCTIONS:
+                if conn.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar():
+                    conn.exec_driver_sql(f"ALTER FUNCTION {function} OWNER TO {o}")
             conn.exec_driver_sql(f"SET LOCAL ROLE {o}")  # what the schema gains now belongs to the owner
             _upgrade(conn)
             grant_app(conn, app)

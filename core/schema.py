@@ -3,8 +3,9 @@
 Version 0 is the first release's decision log (one table `decisions`, rows keyed by a file hash); version 1
 added reviews, the append-only decision history and portfolio aliases; version 2 added the tasks people set
 on a review and the review's saved scenarios; MEETINGS_VERSION added review meetings (with the decisions taken
-in them) and the stored offers to join a review to a portfolio. `upgrade` runs inside the store's locked schema
-transaction, one version at a time.
+in them) and the stored offers to join a review to a portfolio; EVIDENCE_VERSION added the append-only evidence
+attached to projects (SPEC §4e). `upgrade` runs inside the store's locked schema transaction, one version at a
+time.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Double,
     Float,
     Integer,
     LargeBinary,
@@ -32,7 +34,10 @@ from sqlalchemy.engine import Connection
 
 # The one place the meetings change's number lives: it takes main's version + 1 at the time it lands (SPEC §4s).
 MEETINGS_VERSION = 3
-SCHEMA_VERSION = MEETINGS_VERSION  # 1: reviews and decisions; 2: tasks and scenarios per review; 3: meetings
+# The one place the evidence change's number lives, likewise (main's version + 1 when it lands).
+EVIDENCE_VERSION = 4
+# 1: reviews and decisions; 2: tasks and scenarios per review; 3: meetings; 4: evidence
+SCHEMA_VERSION = EVIDENCE_VERSION
 MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
 
 meta = MetaData()
@@ -138,6 +143,35 @@ join_offers = Table(
     Column("answered_by", String(MAX_REVIEWER), nullable=False, default=""),
     Column("answered_at", DateTime, nullable=True),
 )
+# Schema version EVIDENCE_VERSION: evidence attached to a project (SPEC §4e), append-only like the decision history
+# (triggers below): the latest item of each kind counts. Keyed by EVIDENCE_KEY; the figures are the ones computed
+# when it was attached (an evaluation's outcome is fixed by its material gap; a latency's is judged again against
+# the roadmap's current target).
+EVIDENCE_KEY = ("portfolio", "project_id")  # the one place the key is named (a workspace may join it)
+evidence = Table(
+    "evidence", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
+    Column("project_id", String(200), nullable=False),
+    Column("project", Text, nullable=False, default=""),
+    Column("kind", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("items", Integer, nullable=True),
+    Column("estimate", Double, nullable=True),
+    Column("low", Double, nullable=True),
+    Column("high", Double, nullable=True),
+    Column("threshold", Double, nullable=True),
+    Column("method", String(32), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("summary", Text, nullable=False, default=""),
+    Column("file_name", String(255), nullable=False, default=""),
+    Column("file_sha1", String(40), nullable=False, default=""),
+    Column("file_bytes", LargeBinary, nullable=True),
+    Column("reviewer", String(MAX_REVIEWER), nullable=False),
+    Column("email", String(320), nullable=False, default=""),
+    Column("review_id", String(43), nullable=True),
+    Column("recorded_at", DateTime, nullable=False),
+)
 # The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
 _legacy = Table(
     "decisions", MetaData(),
@@ -149,7 +183,7 @@ _legacy = Table(
 # Append-only tables and the key that names a row. SQLite has no privileges, so its triggers are the only guard:
 # UPDATE and DELETE, and an INSERT on a key already there, since INSERT OR REPLACE / REPLACE INTO deletes the
 # row it collides with without firing the DELETE trigger (recursive_triggers is off) and writes a forged one.
-_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias"}
+_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias", "evidence": "id"}
 SQLITE_TRIGGERS = {
     f"{table}_no_{word}": (
         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{word} BEFORE {op} ON {table} "
@@ -167,6 +201,20 @@ _PG_TRIGGERS = [
     "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
 ]
 
+# SQLite's evidence guards are in SQLITE_TRIGGERS (the table is in _APPEND_ONLY); PostgreSQL's are these.
+_EVIDENCE_TRIGGERS = {
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION airr_evidence_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'evidence is append-only'; END $$",
+        # Dropped first: a database taken back to an older version by hand may still hold the table and triggers.
+        "DROP TRIGGER IF EXISTS evidence_append_only ON evidence",
+        "DROP TRIGGER IF EXISTS evidence_no_truncate ON evidence",
+        "CREATE TRIGGER evidence_append_only BEFORE UPDATE OR DELETE ON evidence "
+        "FOR EACH ROW EXECUTE FUNCTION airr_evidence_append_only()",
+        "CREATE TRIGGER evidence_no_truncate BEFORE TRUNCATE ON evidence "
+        "FOR EACH STATEMENT EXECUTE FUNCTION airr_evidence_append_only()",
+    ],
+}
 
 
 def version(conn: Connection) -> int:
@@ -179,6 +227,7 @@ def version(conn: Connection) -> int:
 # The tables each version brings; a step creates only its own, so a database upgrades one version at a time.
 _V2_TABLES = (reviews, scenarios, history, aliases, schema_version)
 _MEETING_TABLES = (meetings, meeting_decisions, join_offers)
+_EVIDENCE_TABLES = (evidence,)
 
 
 def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
@@ -193,6 +242,12 @@ def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
         # Version 2 -> MEETINGS_VERSION: new tables only; nothing earlier changes.
         meta.create_all(conn, tables=list(_MEETING_TABLES))
         conn.execute(schema_version.insert().values(version=MEETINGS_VERSION, applied_at=now))
+    if found < EVIDENCE_VERSION:
+        # MEETINGS_VERSION -> EVIDENCE_VERSION: the evidence table and its append-only triggers; nothing else changes.
+        meta.create_all(conn, tables=list(_EVIDENCE_TABLES))
+        for ddl in _EVIDENCE_TRIGGERS.get(dialect, []):
+            conn.exec_driver_sql(ddl)
+        conn.execute(schema_version.insert().values(version=EVIDENCE_VERSION, applied_at=now))
     add_guards(conn, missing_guards(conn, dialect))
 
 
@@ -228,7 +283,10 @@ def _migrate_v1_reviews(conn: Connection) -> None:
 
 
 def _create_triggers(conn: Connection, dialect: str) -> None:
-    for ddl in {"sqlite": list(SQLITE_TRIGGERS.values()), "postgresql": _PG_TRIGGERS}.get(dialect, []):
+    # Version 2's tables only: a later version's table does not exist yet here (its step adds its guards).
+    v2 = {t.name for t in _V2_TABLES}
+    sqlite = [ddl for name, ddl in SQLITE_TRIGGERS.items() if name.rsplit("_no_", 1)[0] in v2]
+    for ddl in {"sqlite": sqlite, "postgresql": _PG_TRIGGERS}.get(dialect, []):
         conn.exec_driver_sql(ddl)
 
 

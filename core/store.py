@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from core import retention, schema
+from core.evidence_store import EvidenceMixin
 from core.minutes import DECISIONS
 from core.schema import (
     MAX_NOTE,
@@ -208,8 +209,8 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
 
-class Store:
-    """Reviews and decisions in one database. One instance per URL; safe to share between sessions and threads."""
+class Store(EvidenceMixin):
+    """Reviews, decisions and evidence in one database. One instance per URL; safe to share between sessions and threads."""
 
     def __init__(self, url: str | None = None):
         self.url = url or database_url()
