@@ -1,7 +1,10 @@
 """Writing scored tables: CSV, XLSX, JSON and Markdown, with spreadsheet formulas neutralized.
 
-Text cells that a spreadsheet would run as a formula (starting with = + - @, tab, CR or NUL) get a
-leading apostrophe (OWASP CSV Injection; ASVS 5.0 V1.2.10); numbers stay numbers.
+One rule for every cell and header of every CSV and XLSX: control characters are removed first
+(core.text.clean), then a text cell that a spreadsheet would run as a formula (starting with = + - @, tab,
+CR or line feed) gets a leading apostrophe (OWASP CSV Injection; ASVS 5.0 V1.2.10); numbers stay numbers.
+In that order because a workbook cannot hold most control characters: removed after the check, the
+\x01 of "\x01=HYPERLINK(...)" uncovered a live formula.
 """
 
 from __future__ import annotations
@@ -15,17 +18,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.portfolio import OUTPUT_COLUMNS
-from core.text import escape_markdown
+from core.text import clean, clean_series, escape_markdown
 
-_FORMULA_CHARS = "=+-@\t\r\x00"
+_FORMULA_CHARS = "=+-@\t\r\n"
 MONEY_COLUMNS = ("tco_custom_usd", "tco_api_rag_usd", "projected_savings_usd", "tco_self_hosted_usd", "savings_people_usd",
                  "savings_serving_usd", "savings_api_usd", "savings_other_usd")
-# Control characters an XLSX cell cannot hold (openpyxl raises on them); tab, line feed and CR are allowed.
-_XLSX_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def neutralize(frame: pd.DataFrame, as_text: bool = False) -> pd.DataFrame:
-    """A copy with every risky text cell prefixed by an apostrophe.
+    """A copy with control characters removed from every text cell and header, then every risky one
+    prefixed by an apostrophe.
 
     With `as_text`, mixed object columns come back as their text (what a CSV writes), converted once here.
     """
@@ -33,6 +35,9 @@ def neutralize(frame: pd.DataFrame, as_text: bool = False) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            s = clean_series(s)
+            if s is not out[col]:
+                out[col] = s
             text = s.astype("str")
             # A copy: the array Arrow hands back can be read-only, and mixed columns are edited below.
             risky = _formula_start(text).copy()
@@ -45,7 +50,8 @@ def neutralize(frame: pd.DataFrame, as_text: bool = False) -> pd.DataFrame:
                 out[col] = kept.where(~risky, "'" + text)
             elif as_text and s.dtype == object:
                 out[col] = text
-    out.columns = [("'" + c) if isinstance(c, str) and c and c[0] in _FORMULA_CHARS else c for c in out.columns]
+    heads = [clean(c) if isinstance(c, str) else c for c in out.columns]
+    out.columns = [("'" + c) if isinstance(c, str) and c and c[0] in _FORMULA_CHARS else c for c in heads]
     return out
 
 
@@ -140,17 +146,9 @@ def to_markdown(table: pd.DataFrame) -> str:
 
 
 def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralized, and with the control characters a workbook refuses removed (a stray NUL or \\x01 in a
-    roadmap cell must not make the download fail)."""
-    out = neutralize(frame)
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            text = s.astype("str")
-            bad = text.str.contains(_XLSX_ILLEGAL, regex=True, na=False).to_numpy(dtype=bool, copy=True)
-            if bad.any():
-                out[col] = s.where(~bad, text.str.replace(_XLSX_ILLEGAL, "", regex=True))
-    return out
+    """Neutralized: control characters (which a workbook refuses; a stray NUL or \\x01 in a roadmap cell
+    must not make the download fail) are already gone, removed before the formula check."""
+    return neutralize(frame)
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], notes: dict[str, list[tuple[str, str]]] | None = None) -> bytes:

@@ -15,6 +15,7 @@ from conftest import SPEC_OUTPUT_COLUMNS, load_rows, row_cells
 
 from core import config, export, portfolio
 from core.loader import load_roadmap
+from core.text import clean
 
 # The worked example of test_pricing, by hand (v3): the 3-year gap before serving in today's money (8 % a year),
 # 286,900 + 282,000 x 2.577097 - (68,750 + 100,500 x 2.577097 + 22,916.67 x 1.651171), against the API's 3-year cost
@@ -25,23 +26,25 @@ GAP = 286_900 + 282_000 * Y_CONST - (68_750 + 100_500 * Y_CONST + 275_000 / 12 *
 BREAK_EVEN = round((GAP + 2 * 3.95 * 8_760 * (1 / 1.08 + 0.75 / 1.08**2 + 0.5625 / 1.08**3))
                    / (365 * (0.01075 * (1 / 1.08 + 0.85 / 1.08**2 + 0.7225 / 1.08**3) + 0.0001 * Y_CONST)))
 
-RISKY = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "\x00NUL", "=HYPERLINK(\"http://x\")"]
+# Control characters are removed before the check: "\x01=" hid a formula from it (issue 17).
+RISKY = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "\x01=HYPERLINK(\"http://evil.example\",\"x\")",
+         "=HYPERLINK(\"http://x\")", "\x00=1", "\x1b+1", "\u202e=1", "\x7f\x9b-1", "\nLF"]
 SAFE = ["plain", "a=b", "1+1", "", "email@example.com", " =leading space"]
 
 
 def _frame() -> pd.DataFrame:
     return pd.DataFrame({
-        "text": RISKY + SAFE[:2],
+        "text": RISKY[:8] + SAFE[:2],
         "money": [1_000.0, -2_500.0, 0.0, 3.5, -1.0, 7.0, 8.0, 9.0, 10.0, 11.0],
         "count": pd.array([1, -2, None, 4, 5, 6, 7, 8, 9, 10], dtype="Int64"),
-        "mixed": pd.Series([1, "never", None, -3, "=x", 2, 3, 4, 5, "-y"], dtype=object),
+        "mixed": pd.Series([1, "never", None, -3, "=x", 2, "\x01=y", 4, 5, "-y"], dtype=object),
     })
 
 
 @pytest.mark.parametrize("cell", RISKY)
 def test_neutralize_prefixes_every_risky_start(cell):
     out = export.neutralize(pd.DataFrame({"c": [cell]}))
-    assert out["c"].iloc[0] == "'" + cell
+    assert out["c"].iloc[0] == "'" + clean(cell)
 
 
 @pytest.mark.parametrize("cell", SAFE)
@@ -70,14 +73,15 @@ def test_csv_cells_are_neutralized_and_numbers_stay_plain():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["text", "money", "count", "mixed"]
     body = rows[1:]
-    for row, cell in zip(body, RISKY, strict=False):
-        assert row[0] == "'" + cell
-    assert [r[0] for r in body[len(RISKY):]] == SAFE[:2]
+    for row, cell in zip(body, RISKY[:8], strict=False):
+        assert row[0] == "'" + clean(cell)
+    assert [r[0] for r in body[8:]] == SAFE[:2]
+    assert body[6][3] == "'=y"
     assert body[1][1] == "-2500" or float(body[1][1]) == -2500
     assert body[1][2] == "-2"
     assert body[2][2] == ""  # unknown stays blank, not "nan" or "None"
     assert body[2][3] == ""
-    assert not any(c.startswith(("=", "+", "@", "\t", "\r", "\x00")) for r in body for c in r)
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r", "\x00", "\x01")) for r in body for c in r)
 
 
 def test_csv_round_trips_through_pandas():
@@ -157,8 +161,9 @@ def test_xlsx_read_back_keeps_numbers_and_neutralizes_text(scored, tmp_path):
     assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
     numbers = [r[1].value for r in other.iter_rows(min_row=2)]
     assert numbers == [1_000, -2_500, 0, 3.5, -1, 7, 8, 9, 10, 11]
-    # A workbook cannot hold NUL: it is dropped after the neutralizing apostrophe.
-    assert other.cell(row=8, column=1).value == "'NUL"
+    # A workbook cannot hold \x01: it is dropped before the formula check, which then sees the "=".
+    assert other.cell(row=8, column=1).value == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert other.cell(row=8, column=4).value == "'=y"
 
 
 def test_xlsx_survives_control_characters_from_a_roadmap(tmp_path):
@@ -212,8 +217,8 @@ def test_markdown_export_shows_html_links_and_images_as_text():
     # Every character that would start HTML, a link or an image is escaped.
     assert not re.search(r"(?<!\\)[<>\[\]()!]", body)
     assert "\\<script\\>" in body and "\\!\\[p\\]" in body
-    # Bare addresses cannot become links on a renderer that auto-links (a word joiner follows "@" and "www.").
-    assert "@\u2060evil" in body and "www\\.\u2060evil" in body
+    # Bare addresses cannot become links on a renderer that auto-links (a word joiner inside "www" and after "@").
+    assert "@\u2060evil" in body and "ww\u2060w\\.evil" in body
 
 
 def test_whole_dollar_columns_never_overflow():

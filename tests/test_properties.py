@@ -11,12 +11,13 @@ import re
 import unicodedata
 from unittest import mock
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import config, export, loader, portfolio
+from core import config, export, loader, portfolio, text
 from core.loader import RoadmapError, load_roadmap
 from core.parsing import parse_number
 
@@ -192,6 +193,32 @@ def test_random_cells_load_score_and_export_safely(rows, delimiter):
     for table in (export.machine_table(scored), report.rejected):
         for row in csv.reader(io.StringIO(export.to_csv(table))):
             assert not any(c[:1] in ("=", "+", "@", "\t", "\r", "\x00") for c in row), row
+
+
+# Any text at all, control characters, bidi overrides and U+FFFE/F included, often led by a formula start
+# behind a control character ("\x01=HYPERLINK(...)" was a live formula in every XLSX export, issue 17).
+HOSTILE_TEXT = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=16),
+    st.builds(lambda ctl, trigger, rest: ctl + trigger + rest,
+              st.text(st.characters(codec="utf-8", categories=("Cc", "Cf")), min_size=1, max_size=3),
+              st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\n", "=HYPERLINK(\"http://e.x\",\"y\")"]),
+              st.text(max_size=6)))
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@settings(FAST, max_examples=60)
+@given(st.lists(HOSTILE_TEXT, min_size=1, max_size=4), HOSTILE_TEXT)
+def test_no_string_is_ever_a_formula_in_a_written_xlsx_or_csv(cells, header):
+    frame = pd.DataFrame({header: pd.Series(cells, dtype=object), "n": range(len(cells))})
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx({"s": frame}, {"s": [(header, cells[0])]})))
+    for cell in (c for row in wb["s"].iter_rows() for c in row):
+        assert cell.data_type != "f", cell.value
+        if isinstance(cell.value, str):
+            assert not cell.value.startswith(TRIGGERS), cell.value
+            assert cell.value == text.clean(cell.value), cell.value
+    for row in csv.reader(io.StringIO(export.to_csv(frame))):
+        for c in row:
+            assert not c.startswith(TRIGGERS) and c == text.clean(c), c
 
 
 @FAST
