@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -53,8 +54,10 @@ from core.schema import (
     reviews,
     scenarios,
 )
+from core.text import clean, clean_name
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("airr.store")
 DATA_DIR = ROOT / "data"
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'airr.db'}"
 # Where the first release kept its decision log; copied to the new default once, then migrated.
@@ -110,7 +113,8 @@ class FileNotKept(StoreError):
 
 def portfolio_name(file_name: str) -> str:
     """The default portfolio name of a file: its stem without date or version suffixes (PORTFOLIO_SUFFIX)."""
-    stem = Path(file_name).name
+    # The whole name: an upload's name is never a path, and a "/" in it ("Q3/Q4 plan.csv") is part of the name.
+    stem = clean_name(file_name)
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     while True:
         shorter = PORTFOLIO_SUFFIX.sub("", stem)
@@ -332,7 +336,7 @@ class Store(EvidenceMixin):
         portfolio = _clean_portfolio(portfolio)
         now = _now()
         review = Review(new_review_id(), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
-                        now, now, who[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data,
+                        now, now, clean_name(who)[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data,
                         dict(tasks or {}))
 
         def insert() -> None:
@@ -425,7 +429,7 @@ class Store(EvidenceMixin):
                 if task is None:
                     tasks.pop(project_id, None)
                 else:
-                    tasks[project_id] = {"task": task, "by": who.strip()[:MAX_REVIEWER],
+                    tasks[project_id] = {"task": task, "by": clean_name(who)[:MAX_REVIEWER],
                                                "at": _now().strftime("%Y-%m-%d %H:%M")}
                 conn.execute(reviews.update().where(reviews.c.id == review_id).values(
                     tasks=json.dumps(tasks), updated_at=_now()))
@@ -463,7 +467,7 @@ class Store(EvidenceMixin):
             raise ValueError("Give the scenario a name before saving it.")
         if len(name) > MAX_SCENARIO:
             raise ValueError(f"Keep the scenario name under {MAX_SCENARIO} characters.")
-        saved = Scenario(name, dict(overrides), who.strip()[:MAX_REVIEWER], _now())
+        saved = Scenario(name, dict(overrides), clean_name(who)[:MAX_REVIEWER], _now())
         values = {"overrides": json.dumps(saved.overrides, default=str), "saved_by": saved.saved_by,
                   "saved_at": saved.saved_at}
 
@@ -567,6 +571,11 @@ class Store(EvidenceMixin):
         except IntegrityError as exc:
             raise StoreError(f"The database refused to {what}; nothing was changed.") from exc
         except SQLAlchemyError as exc:
+            # The user gets a sentence; the log gets what the database said, or "the details are in the
+            # server log" would point at nothing (issue 17: a full disk). hide_parameters keeps names and
+            # notes out of the statement's text.
+            orig = getattr(exc, "orig", None) or exc
+            log.error("could not %s: %s: %s", what, type(orig).__name__, orig, exc_info=exc)
             raise StoreError(_sentence(what, exc)) from exc
 
 
@@ -574,10 +583,12 @@ def decision_values(d: Decision) -> dict[str, Any]:
     """A decision validated and made into its decision_history row (raises ValueError with a sentence)."""
     if d.decision not in DECISIONS:
         raise ValueError(f"'{d.decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
-    reviewer = d.reviewer.strip()
+    # Names and notes lose control characters and bidi overrides where they enter the store (a NUL, which
+    # PostgreSQL cannot hold, or a U+202E that shows a name reversed on every page and download).
+    reviewer, note = clean_name(d.reviewer), clean(d.note)
     if not reviewer:
         raise ValueError("A decision needs the reviewer's name.")
-    if len(reviewer) > MAX_REVIEWER or len(d.note) > MAX_NOTE:
+    if len(reviewer) > MAX_REVIEWER or len(note) > MAX_NOTE:
         raise ValueError(f"Keep the reviewer under {MAX_REVIEWER} and the note under {MAX_NOTE:,} characters.")
     if not d.project_id:
         raise ValueError("A decision needs the project id.")
@@ -585,8 +596,9 @@ def decision_values(d: Decision) -> dict[str, Any]:
         raise ValueError(f"This project's id is longer than {MAX_PROJECT_ID} characters, so a decision on it "
                          "cannot be recorded; shorten the id in the roadmap.")
     return {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id,
-            "project": d.project, "decision": d.decision, "reviewer": reviewer, "email": d.email[:320],
-            "note": d.note, "revisit": d.revisit, "review_id": d.review_id, "recorded_at": _now()}
+            "project": clean(d.project), "decision": d.decision, "reviewer": reviewer,
+            "email": clean_name(d.email)[:320], "note": note, "revisit": d.revisit, "review_id": d.review_id,
+            "recorded_at": _now()}
 
 
 def _sentence(what: str, exc: BaseException) -> str:
@@ -598,6 +610,9 @@ def _sentence(what: str, exc: BaseException) -> str:
         return f"The database cannot store a NUL character, so it could not {what}; remove it from the text and try again."
     if _is_transient(exc):
         return f"The database is busy and could not {what}; nothing was lost, try again in a moment."
+    if "disk is full" in message or "no space left" in message or "could not extend file" in message:
+        return (f"The server's disk is full, so it could not {what}; nothing was changed, ask whoever runs the app "
+                "to free some space.")
     if "readonly" in message or "read-only" in message or "read only" in message:
         return f"The database is read-only, so it could not {what}; ask whoever runs the app to fix its data folder."
     if "not a database" in message or "malformed" in message or "corrupt" in message:
@@ -608,7 +623,7 @@ def _sentence(what: str, exc: BaseException) -> str:
 
 
 def _clean_portfolio(name: str) -> str:
-    cleaned = " ".join(str(name).split())[:MAX_PORTFOLIO]
+    cleaned = clean_name(name)[:MAX_PORTFOLIO]
     if not cleaned:
         raise ValueError("Give the portfolio a name.")
     return cleaned

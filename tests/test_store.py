@@ -489,12 +489,14 @@ def test_a_hostile_review_link_finds_nothing_without_asking_the_database_to_chok
 def test_text_the_database_cannot_hold_gives_one_sentence(db_url):
     store = Store(db_url)
     review = store.create_review("bank", "bank.csv", BANK.read_bytes())
-    # A reviewer name sent straight over the app's websocket can hold a NUL, which PostgreSQL refuses.
+    # A reviewer name sent straight over the app's websocket can hold a NUL, which PostgreSQL refuses: names
+    # lose it where they enter the store (issue 17), on both backends.
+    assert store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na").saved_by == "Dana"
+    # A project id is a key and is never changed; one with a NUL (no roadmap gives one: the loader cleans every
+    # cell) still gets one sentence from PostgreSQL.
     if store.dialect == "postgresql":
         with pytest.raises(StoreError, match="NUL"):
-            store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na")
-    else:
-        assert store.save_scenario(review.id, "Five years", {"horizon_years": 5}, "Da\x00na").saved_by == "Da\x00na"
+            store.append(Decision("bank", "P\x00", "P", "kill", "Dana"))
 
 
 def test_a_project_id_too_long_to_store_whole_is_refused_not_cut(db_url):

@@ -12,6 +12,7 @@ from typing import IO
 
 import pandas as pd
 
+from core import text
 from core.loader import detect, read, xlsx
 from core.loader.detect import RoadmapError, quote
 from core.loader.read import HEADER_SCAN_ROWS, find_header
@@ -45,6 +46,7 @@ def load_roadmap(
     del data
     if raw.empty:
         raise RoadmapError("The file has no rows.")
+    raw = _clean_cells(raw)
     head = raw.head(HEADER_SCAN_ROWS).to_numpy().tolist()
     header_pos, colmap = find_header(head, overrides)
     if header_pos is None:
@@ -78,6 +80,20 @@ def load_roadmap(
         roadmap.report.rejected = pd.concat([above, roadmap.report.rejected], ignore_index=True)
         roadmap.report.rows_read += header_pos
     return roadmap
+
+
+def _clean_cells(raw: pd.DataFrame) -> pd.DataFrame:
+    """The grid without control characters or bidi overrides, in headers and cells alike: every roadmap
+    string is cleaned where it enters, so no page, store, log or download meets a NUL, an ESC or a U+202E
+    (a NUL in a project name made PostgreSQL refuse every decision on it)."""
+    cleaned = {pos: text.clean_series(raw.iloc[:, pos]) for pos in range(raw.shape[1])}
+    changed = [pos for pos, col in cleaned.items() if col is not raw.iloc[:, pos]]
+    if not changed:
+        return raw
+    raw = raw.copy(deep=False)
+    for pos in changed:
+        raw.isetitem(pos, cleaned[pos])
+    return raw
 
 
 def _read_csv(data: bytes) -> tuple[pd.DataFrame, str, str, list[str]]:
