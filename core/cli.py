@@ -14,7 +14,7 @@ import pandas as pd
 from core import config, db_cli, evidence_cli, export, portfolio, review_cli
 from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
-from core.text import for_terminal
+from core.text import clean_output, for_terminal
 
 FORMATS = ("csv", "json", "xlsx", "md")
 EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE = 0, 1, 2
@@ -144,7 +144,9 @@ def run(argv: list[str]) -> int:
 
 def _write(payload: str | bytes, path: str | None) -> None:
     if path is None:
-        sys.stdout.write(payload if isinstance(payload, str) else payload.decode())
+        # A terminal runs what it is sent: no control character (ESC, CSI) from a cell, a note or a name
+        # reaches it, whatever the format (JSON escapes C0 controls but keeps DEL and C1 as they are).
+        sys.stdout.write(clean_output(payload))
         return
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     target = Path(path)

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from core import portfolio
+from core.text import for_terminal
 
 KILLED = ("kill", "rescope")
 CHANGE_COLUMNS = ["change", "zombie", "project_id", "project", "team", "verdict_before", "verdict_after",
@@ -161,20 +162,23 @@ def _find_return(k: object, custom_after: pd.DataFrame, taken: set[str],
 
 
 def describe(c: Comparison) -> str:
-    """The comparison as plain text (the CLI's text format): zombies first, each marked ZOMBIE."""
+    """The comparison as plain text (the CLI's text format): zombies first, each marked ZOMBIE. Every value
+    from a roadmap or the history is one line without control characters (for_terminal): a note or name
+    could otherwise send escape codes to the terminal or forge a line."""
+    t = for_terminal
     lines = [f"Kill-list savings: {c.savings_before:,.0f} -> {c.savings_after:,.0f} USD "
              f"(change {c.savings_change:+,.0f}).",
              f"Killed earlier, from {'recorded decisions' if c.killed_by == 'decisions' else 'kill verdicts'}."]
     for z in c.zombies.itertuples(index=False):
-        who = f" by {z.earlier_reviewer}" if z.earlier_reviewer else ""
-        note = f" — note: {z.earlier_note}" if z.earlier_note else ""
-        lines.append(f"ZOMBIE {z.project_id} {z.project} ({z.match}, earlier {z.earlier_project_id} "
-                     f"{z.earlier_project}): {z.earlier_decision}{who}{note}; now {z.approach_after}, "
+        who = f" by {t(z.earlier_reviewer)}" if z.earlier_reviewer else ""
+        note = f" — note: {t(z.earlier_note)}" if z.earlier_note else ""
+        lines.append(f"ZOMBIE {t(z.project_id)} {t(z.project)} ({z.match}, earlier {t(z.earlier_project_id)} "
+                     f"{t(z.earlier_project)}): {t(z.earlier_decision)}{who}{note}; now {t(z.approach_after)}, "
                      f"verdict {z.verdict_after}.")
     for r in c.of("new").itertuples(index=False):
-        lines.append(f"NEW {r.project_id} {r.project}: {r.verdict_after}.")
+        lines.append(f"NEW {t(r.project_id)} {t(r.project)}: {r.verdict_after}.")
     for r in c.of("removed").itertuples(index=False):
-        lines.append(f"REMOVED {r.project_id} {r.project} (was {r.verdict_before}).")
+        lines.append(f"REMOVED {t(r.project_id)} {t(r.project)} (was {r.verdict_before}).")
     for r in c.of("verdict").itertuples(index=False):
-        lines.append(f"VERDICT {r.project_id} {r.project}: {r.verdict_before} -> {r.verdict_after}.")
+        lines.append(f"VERDICT {t(r.project_id)} {t(r.project)}: {r.verdict_before} -> {r.verdict_after}.")
     return "\n".join(lines) + "\n"

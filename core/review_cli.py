@@ -13,6 +13,7 @@ import pandas as pd
 
 from core import export
 from core.minutes import DECISIONS
+from core.text import for_terminal
 
 if TYPE_CHECKING:
     from core.store import Review, Store
@@ -101,7 +102,8 @@ def decide(args: argparse.Namespace, usage_error: type[Exception]) -> int:
     except (ValueError, StoreError) as exc:
         raise usage_error(str(exc).rstrip(".")) from None
     taken_in = f" (review {review_id})" if review_id else ""
-    print(f"recorded: {args.decision} for {args.project} in portfolio '{portfolio}'{taken_in}.", file=sys.stderr)
+    print(f"recorded: {args.decision} for {for_terminal(args.project)} in portfolio '{for_terminal(portfolio)}'"
+          f"{taken_in}.", file=sys.stderr)
     return 0
 
 
