@@ -68,7 +68,7 @@ def test_an_unreadable_setting_falls_back_to_the_default(monkeypatch):
 def test_a_sheet_declaring_a_huge_range_is_refused_before_its_cells_are_read():
     data = xlsx_bytes([["project", "approach"], ["P", "API"]], extra=lambda ws: ws.cell(row=20000, column=16384, value="x"))
     message = _refused(data, "a.xlsx")
-    assert "A1:XFD20000" in message and "AIRR_MAX_CELLS" in message
+    assert "A1:XFD20000" in message and "AIRR_MAX_XLSX_CELLS" in message
 
 
 def test_a_sheet_lying_about_its_range_is_caught_while_its_cells_stream():

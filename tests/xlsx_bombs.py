@@ -67,6 +67,62 @@ def cells_workbook(cells: int, width: int = 1_000, dimension: str = "A1:B2", pre
     return buf.getvalue()
 
 
+_SST_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+HEADERS = ["project", "approach", "team", "owner", "description", "quarter", "status", "spent_to_date_usd",
+           "training_examples", "data_quality", "build_months", "build_cost_usd", "ml_fte", "ops_budget_usd_per_year",
+           "daily_calls", "tokens_in_per_call", "tokens_out_per_call", "api_tier", "latency_target_ms", "fm_coverage",
+           "eval_gap_verified", "rag_baseline_tried", "regulatory_control", "regulation", "expected_annual_value_usd"]
+
+
+def roadmap_workbook(cells: int) -> bytes:
+    """A real roadmap of exactly `cells` cells in rows of 25 columns (the header row included), as a
+    spreadsheet program writes it: shared strings (half the text cells unique), numbers, no <dimension> tag
+    (so openpyxl parses the sheet twice: the costliest honest shape of a workbook of that size)."""
+    width = len(HEADERS)
+    strings: dict[str, int] = {}
+
+    def sst(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    def row(values: list[object]) -> str:
+        out = []
+        for v in values:
+            out.append(f"<c><v>{v}</v></c>" if isinstance(v, (int, float)) else f'<c t="s"><v>{sst(str(v))}</v></c>')
+        return "<row>" + "".join(out) + "</row>"
+
+    body = [row(HEADERS)]
+    left, i = cells - width, 0
+    while left > 0:
+        values: list[object] = [f"Project {i}", ("fine-tune", "API", "API + RAG")[i % 3], f"Team {i % 40}",
+                                f"Owner {i % 300}", f"Does task {i} for the team with a model", "2026-Q3", "proposed",
+                                i * 7, i * 3 % 100_000, "medium", i % 18 + 1, 10_000 + i, 2.5, 100_000, 10 + i,
+                                1500, 300, "mid", 800, "partial", "no", "no", "no", "", 2_000_000]
+        body.append(row(values[:left]))
+        left -= width
+        i += 1
+    shared = "".join(f"<si><t>{t}</t></si>" for t in strings)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES.replace("</Types>", (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')))
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _SST_RELS)
+        z.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns='
+                   '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + shared + "</sst>")
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+                   'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                   + "".join(body) + "</sheetData></worksheet>")
+    return buf.getvalue()
+
+
 if __name__ == "__main__":
     data = cells_workbook(int(sys.argv[1]))
     with open(sys.argv[2], "wb") as out:

@@ -2,15 +2,15 @@
 
 A workbook is a zip of XML parts, so a few kilobytes can stand for gigabytes: a cell at XFD1048576 makes
 a padded reader build 17 billion cells, and one shared string can unzip to 1.2 GB. So the zip is checked
-first (declared and actual unzipped sizes), then the sheet's declared dimension, and the cells are counted
-while they stream; the grid is only built once its size is known to be within the limits.
+first, its cells counted in the unzipped bytes (xlsx_bounds), then the sheet's declared dimension, and
+the cells are checked again as openpyxl's read-only parser streams them; the grid is only built once its
+size is known to be within the limits.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 
 import numpy as np
 import pandas as pd
@@ -18,46 +18,10 @@ import pandas as pd
 from core import limits
 from core.loader.detect import RoadmapError
 from core.loader.read import HEADER_SCAN_ROWS, find_header
+from core.loader.xlsx_bounds import cell_limit, check_zip
+from core.loader.xlsx_bounds import excerpt as _excerpt
 
-_CHUNK = 1 << 20
-
-
-def check_zip(data: bytes) -> None:
-    """Refuse a zip whose parts, declared or actually unzipped, add up to more than the limit."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise RoadmapError(f"This zip file is not a readable XLSX workbook ({type(exc).__name__}).") from None
-    with archive:
-        members = archive.infolist()
-        cap = limits.MAX_XLSX_UNCOMPRESSED.value
-        if len(members) > limits.MAX_XLSX_MEMBERS.value:
-            raise RoadmapError(limits.over(limits.MAX_XLSX_MEMBERS, f"The workbook holds {len(members):,} parts"))
-        declared = sum(m.file_size for m in members)
-        if declared > cap:
-            biggest = max(members, key=lambda m: m.file_size)
-            raise RoadmapError(limits.over(
-                limits.MAX_XLSX_UNCOMPRESSED,
-                f"The workbook unzips to {declared:,} bytes ({_excerpt(biggest.filename)} alone {biggest.file_size:,})"))
-        # The declared sizes can lie. zipfile stops at the declared size and then fails the CRC check, but
-        # counting what actually comes out keeps the bound independent of that detail.
-        actual = 0
-        for m in members:
-            try:
-                with archive.open(m) as fh:
-                    while chunk := fh.read(_CHUNK):
-                        actual += len(chunk)
-                        if actual > cap:
-                            raise RoadmapError(limits.over(limits.MAX_XLSX_UNCOMPRESSED,
-                                                           "The workbook unzips to more bytes than it declares"))
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
-                raise RoadmapError(f"A part of this workbook is damaged ({type(exc).__name__}); "
-                                   "open it in Excel and save it again.") from None
-
-
-def _excerpt(text: str, limit: int = 40) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+__all__ = ["check_zip", "read_xlsx"]
 
 
 def _parser_class():
@@ -104,8 +68,8 @@ def _check_dimension(ws) -> None:
         raise RoadmapError(limits.over(limits.MAX_ROWS, f"{where} ({rows:,} rows)"))
     if cols > limits.MAX_COLUMNS.value:
         raise RoadmapError(limits.over(limits.MAX_COLUMNS, f"{where} ({cols:,} columns)"))
-    if rows * cols > limits.MAX_CELLS.value:
-        raise RoadmapError(limits.over(limits.MAX_CELLS, f"{where} ({rows * cols:,} cells)"))
+    if rows * cols > cell_limit().value:
+        raise RoadmapError(limits.over(cell_limit(), f"{where} ({rows * cols:,} cells)"))
 
 
 def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[tuple[int, str]]]], list[str]]:
@@ -115,7 +79,8 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
     parser = _parser_class()(wb._archive.open(ws._worksheet_path), ws._shared_strings, data_only=True,
                              epoch=wb.epoch, date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
     max_rows_limit, max_cols, max_chars = limits.MAX_ROWS.value, limits.MAX_COLUMNS.value, limits.MAX_CELL_CHARS.value
-    max_cells = limits.MAX_CELLS.value
+    max_cells_limit = cell_limit()
+    max_cells = max_cells_limit.value
     seen = width = 0
     out: list[tuple[int, list[tuple[int, str]]]] = []
     try:
@@ -126,7 +91,7 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
                 raise RoadmapError(limits.over(limits.MAX_ROWS, f"The sheet '{_excerpt(ws.title)}' has a row {idx:,}"))
             seen += len(row)
             if seen > max_cells:
-                raise RoadmapError(limits.over(limits.MAX_CELLS,
+                raise RoadmapError(limits.over(max_cells_limit,
                                                f"The sheet '{_excerpt(ws.title)}' holds over {max_cells:,} cells"))
             kept = []
             for cell in row:
@@ -145,7 +110,7 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
                 out.append((idx, kept))
                 width = max(width, kept[-1][0])
                 if idx * width > max_cells:
-                    raise RoadmapError(limits.over(limits.MAX_CELLS, (
+                    raise RoadmapError(limits.over(max_cells_limit, (
                         f"The cells of sheet '{_excerpt(ws.title)}' span A1:{_ref(idx, width)} "
                         f"({idx * width:,} cells)")))
     finally:
