@@ -118,7 +118,8 @@ for i, (header, column) in enumerate(likely):
     w1.warning(f"The column **{ui.safe(header)}** is not used. It looks like **{labels.field(column)}** "
                f"({ui.safe(vocab().columns[column].description)}).")
     w2.button("Use it", key=f"use_column_{i}", on_click=_use_column, args=(header, column), type="primary",
-              help=f"Read '{header}' as {column}; change it under 'Change the column mapping'.")
+              # A tooltip is Markdown too: the header is escaped like any roadmap text (a link in it was live).
+              help=f"Read '{ui.safe(header)}' as {labels.field(column)}; change it under 'Change the column mapping'.")
 
 if p.scored is not None:
     s = portfolio.summarize(p.scored)
@@ -152,7 +153,7 @@ if p.report is not None:
         names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
         details.append(f"{names.get(r.delimiter, 'other')}-separated, {r.encoding}")
     if r.sheet:
-        details.append(f"sheet '{r.sheet}'")
+        details.append(f"sheet '{ui.safe(r.sheet)}'")
     details.append(f"header on row {r.header_row}")
     st.caption(" · ".join(details))
     mapping_rows = [{"Header in the file": hd, "Read as": labels.field(col)} for hd, col in r.mapping.items()]

@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from core import charts, explain, labels, portfolio, pricing, task
 from core.judge import reasons
+from core.loader.detect import quote
 from core.minutes import DECISIONS
 from core.numbers import count, counted, percent
 from core.store import StoreError
@@ -32,6 +33,8 @@ if wanted in names:
 elif ss.get("review_project") not in names:
     kill = ui.kill_list_for(*p.inputs)
     ss.review_project = kill["project_id"].iloc[0] if len(kill) else ids[0]
+# A link naming a project this roadmap does not have opened another one without a word (issue 17).
+missing = wanted if wanted is not None and wanted not in names else None
 if st.query_params.get("project") != ss.review_project:
     # The project on screen is always in the URL, so a refresh or a copied link opens the same one.
     st.query_params["project"] = ss.review_project
@@ -59,10 +62,14 @@ if len(ids) > PICK_LIMIT:
 st.selectbox("Project", options, format_func=lambda i: names[i], key="review_project", on_change=_picked)
 row = scored[scored["project_id"] == ss.review_project].iloc[0]
 h = int(cfg.horizon_years)
+if missing is not None:
+    st.warning(ui.safe(f"This roadmap has no project with the id '{quote(missing)}' that the link names; "
+                       f"showing {row['project']} ({row['project_id']}) instead."))
 
 verdict = row["verdict"]
 # Everything that came from the roadmap file goes through ui.safe(): shown as typed, never as Markdown.
-st.header(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict))
+# No anchor: its link would be made of the project's name (href="#kill-a-href-https-evil-example")
+st.header(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict), anchor=False)
 meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
 if not pd.isna(row["status"]):
     meta.append(labels.label("status", row["status"]))
