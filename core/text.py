@@ -81,11 +81,40 @@ def defuse_links(text: str) -> str:
 _SAFE_BYTES = bytes(b for b in range(256) if not (b < 0x20 and b not in (9, 10, 13) or b in (0x7F, 0xC2, 0xE2, 0xEF)))
 
 
+def utf8_has_controls(data: bytes | memoryview) -> bool:
+    """Whether UTF-8 bytes hold anything clean() removes, without decoding or a regex (0.3 s over a 28 MB
+    roadmap; this about 0.03 s): a delete-translate keeps only the bytes that can begin one, and only the lead
+    bytes found are looked at, with NumPy, for what follows them (C1 controls after 0xC2, bidi overrides and
+    isolates after 0xE2, U+FFFE/F after 0xEF)."""
+    raw = data if isinstance(data, bytes) else bytes(data)
+    suspects = set(raw.translate(None, _SAFE_BYTES))
+    if not suspects:
+        return False
+    if any(b < 0x20 or b == 0x7F for b in suspects):
+        return True
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    if 0xC2 in suspects:
+        at = np.flatnonzero(arr[:-1] == 0xC2)
+        if ((arr[at + 1] >= 0x80) & (arr[at + 1] <= 0x9F)).any():
+            return True
+    if 0xE2 in suspects:
+        at = np.flatnonzero(arr[:-2] == 0xE2)
+        second, third = arr[at + 1], arr[at + 2]
+        if (((second == 0x80) & (third >= 0xAA) & (third <= 0xAE))
+                | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9))).any():
+            return True
+    if 0xEF in suspects:
+        at = np.flatnonzero(arr[:-2] == 0xEF)
+        if ((arr[at + 1] == 0xBF) & ((arr[at + 2] == 0xBE) | (arr[at + 2] == 0xBF))).any():
+            return True
+    return False
+
+
 def clean_output(data: str | bytes) -> str:
     """A whole document for a terminal or a pipe (the CLI's stdout) without control characters; line breaks
     and tabs kept."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    if not raw.translate(None, _SAFE_BYTES):
+    if not utf8_has_controls(raw):
         return raw.decode("utf-8") if isinstance(data, bytes) else data
     return clean(raw.decode("utf-8", "replace") if isinstance(data, bytes) else data)
 

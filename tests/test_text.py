@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import text
 
@@ -59,3 +61,10 @@ def test_log_records_are_cleaned(caplog):
     with caplog.at_level(logging.WARNING, logger="airr.test_text"):
         log.warning("bad cell %s", "x\x1b[31m\nforged line")
     assert caplog.records[0].getMessage() == "bad cell x[31m forged line"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=30))
+def test_the_byte_check_finds_exactly_what_clean_removes(raw):
+    # The loader skips cleaning a UTF-8 file when this says there is nothing to clean.
+    assert text.utf8_has_controls(raw.encode()) == (text.clean(raw) != raw)
