@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from core.schema import MAX_REVIEWER, history, meeting_decisions, meetings
 from core.store import Decision, Store, StoreError, _now, decision_values, new_review_id
+from core.text import clean_name
 
 SAVINGS_PARTS = ("savings_people_usd", "savings_serving_usd", "savings_api_usd", "savings_other_usd")
 MAX_ATTENDEES = 50
@@ -52,7 +53,7 @@ def clean_attendees(names: object) -> tuple[str, ...]:
     parts = names if isinstance(names, list | tuple) else str(names or "").replace(";", ",").replace("\n", ",").split(",")
     seen: dict[str, str] = {}
     for part in parts:
-        name = " ".join(str(part).split())[:MAX_REVIEWER]
+        name = clean_name(part)[:MAX_REVIEWER]  # no control or bidi characters, like every name (issue 17)
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
     return tuple(seen.values())[:MAX_ATTENDEES]
@@ -62,7 +63,7 @@ def start(store: Store, review_id: str, portfolio: str, attendees: object = (), 
           overrides: dict[str, Any] | None = None, include_keep: bool = False, who: str = "") -> Meeting:
     """Open a meeting on a review (raises StoreError)."""
     meeting = Meeting(new_review_id(), review_id, portfolio, scenario[:200], dict(overrides or {}),
-                      clean_attendees(attendees), include_keep, who.strip()[:MAX_REVIEWER], _now(), None)
+                      clean_attendees(attendees), include_keep, clean_name(who)[:MAX_REVIEWER], _now(), None)
 
     def insert() -> None:
         with store.transaction() as conn:
@@ -144,7 +145,7 @@ def record(store: Store, meeting: Meeting, decision: Decision, savings: dict[str
         raise ValueError("This meeting has ended; start a new one to take more decisions.")
     values = decision_values(decision)
     savings = savings or {}
-    owner = " ".join(action_owner.split())[:MAX_REVIEWER]
+    owner = clean_name(action_owner)[:MAX_REVIEWER]
 
     def insert() -> int:
         with store.transaction() as conn:

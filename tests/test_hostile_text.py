@@ -173,3 +173,14 @@ def test_exports_of_mixed_columns_keep_numbers_and_clean_text():
     out = export.neutralize(frame)
     assert list(out.columns) == ["'=head"]
     assert out.iloc[:, 0].tolist()[:2] == [1, "'=x"] and out.iloc[3, 0] == -2.5
+
+
+def test_meeting_attendees_and_action_owners_lose_control_and_bidi_characters(tmp_path):
+    from core import meetings
+
+    store = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    review = store.create_review("acme", Q3.name, Q3.read_bytes())
+    meeting = meetings.start(store, review.id, "acme", "\u202eAnn\x00, Bo\x1b[2Jb", who="Da\u2066na")
+    assert meeting.attendees == ("Ann", "Bo[2Jb") and meeting.started_by == "Dana"
+    meetings.record(store, meeting, Decision("acme", "ACM-001", "P", "kill", "Dana"), action_owner="Sa\u202em\x07")
+    assert meetings.taken(store, meeting.id)["action_owner"].iloc[0] == "Sam"
