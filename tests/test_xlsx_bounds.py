@@ -22,7 +22,7 @@ from xlsx_bombs import cells_workbook, roadmap_workbook
 
 from core import limits
 from core.loader import RoadmapError, load_roadmap
-from core.loader.xlsx_bounds import ELEMENTS_PER_CELL, Counter
+from core.loader.xlsx_bounds import ELEMENTS_FIXED, ELEMENTS_PER_CELL, Counter
 
 
 def _cost(tmp_path: Path, data: bytes, env: dict[str, str] | None = None) -> dict:
@@ -97,7 +97,7 @@ def test_shared_strings_and_elements_cannot_stand_in_for_cells(monkeypatch):
                  name="a.xlsx")
     # Empty rows (or merged ranges, or anything else) are elements the parser must visit: bounded too. The
     # part's own name does not matter (the workbook's relations may point anywhere).
-    rows = b"<x>" + b"<row/>" * (ELEMENTS_PER_CELL * 100) + b"</x>"
+    rows = b"<x>" + b"<row/>" * (ELEMENTS_PER_CELL * 100 + ELEMENTS_FIXED) + b"</x>"
     assert "XML elements" in _refused(_with_part(base, "xl/anything.bin", rows))
 
 

@@ -37,10 +37,10 @@ _WORKBOOK_RELS = (
     'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
 
 
-def cells_workbook(cells: int, width: int = 1_000, dimension: str = "A1:B2", prefix: str = "") -> bytes:
-    """A workbook whose one sheet holds `cells` numeric cells in rows of `width`, under a header row
-    (project, approach), whatever its dimension tag says. `prefix` names the elements with a namespace
-    prefix (`x:`), as some writers do."""
+def cells_workbook(cells: int, width: int = 1_000, dimension: str | None = "A1:B2", prefix: str = "") -> bytes:
+    """A workbook whose one sheet holds `cells` cells: a header row (project, approach), then numeric cells in
+    rows of `width`, whatever its dimension tag says (None: no tag). `prefix` names the elements with a
+    namespace prefix (`x:`), as some writers do."""
     p = prefix
     ns = f'xmlns{":" + p.rstrip(":") if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     buf = io.BytesIO()
@@ -50,8 +50,9 @@ def cells_workbook(cells: int, width: int = 1_000, dimension: str = "A1:B2", pre
         z.writestr("xl/workbook.xml", _WORKBOOK)
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{p}worksheet {ns}>'
-                     f'<{p}dimension ref="{dimension}"/><{p}sheetData>'.encode())
+            tag = f'<{p}dimension ref="{dimension}"/>' if dimension is not None else ""
+            fh.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{p}worksheet {ns}>{tag}'
+                     f"<{p}sheetData>".encode())
             header = (f'<{p}row><{p}c t="inlineStr"><{p}is><{p}t>project</{p}t></{p}is></{p}c>'
                       f'<{p}c t="inlineStr"><{p}is><{p}t>approach</{p}t></{p}is></{p}c></{p}row>')
             fh.write(header.encode())

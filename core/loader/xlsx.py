@@ -81,7 +81,8 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
     max_rows_limit, max_cols, max_chars = limits.MAX_ROWS.value, limits.MAX_COLUMNS.value, limits.MAX_CELL_CHARS.value
     max_cells_limit = cell_limit()
     max_cells = max_cells_limit.value
-    seen = width = 0
+    # Every cell of every sheet was counted before this parser started (xlsx_bounds.check_zip): no count here.
+    width = 0
     out: list[tuple[int, list[tuple[int, str]]]] = []
     try:
         for idx, row in parser.parse():
@@ -89,10 +90,6 @@ def _stream(wb, ws, max_rows: int | None = None) -> tuple[list[tuple[int, list[t
                 break
             if idx > max_rows_limit:
                 raise RoadmapError(limits.over(limits.MAX_ROWS, f"The sheet '{_excerpt(ws.title)}' has a row {idx:,}"))
-            seen += len(row)
-            if seen > max_cells:
-                raise RoadmapError(limits.over(max_cells_limit,
-                                               f"The sheet '{_excerpt(ws.title)}' holds over {max_cells:,} cells"))
             kept = []
             for cell in row:
                 v = cell["value"]

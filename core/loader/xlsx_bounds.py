@@ -22,6 +22,8 @@ _CHUNK = 1 << 20
 # Each cell is at least one element (<c/>), most are two or three (<c><v>, <c><is><t>); a rich inline string a
 # few more. Past this many elements per allowed cell, a part costs the parser more than a full sheet would.
 ELEMENTS_PER_CELL = 8
+# And what any workbook holds besides its cells: styles, theme, relations (openpyxl's own: about 300 elements).
+ELEMENTS_FIXED = 10_000
 # Long enough to hold any tag the fast counts look for, so a tag cut by a chunk boundary is still counted.
 _TAIL = 16
 _WHITE = (b" ", b">", b"/", b"\n", b"\t", b"\r")
@@ -55,7 +57,7 @@ class Counter:
         self.cells = self.strings = self.elements = 0
         self.tail = b""
         self.max_cells = cell_limit()
-        self.max_elements = ELEMENTS_PER_CELL * self.max_cells.value
+        self.max_elements = ELEMENTS_PER_CELL * self.max_cells.value + ELEMENTS_FIXED
 
     def start(self) -> None:
         """A new part begins: no tag runs across parts."""
@@ -84,7 +86,7 @@ class Counter:
         if self.elements > self.max_elements:
             raise RoadmapError(limits.over(self.max_cells, (
                 f"The workbook holds over {self.max_elements:,} XML elements ({ELEMENTS_PER_CELL} for each cell "
-                "the limit allows)")))
+                f"the limit allows and {ELEMENTS_FIXED:,} more)")))
 
 
 def _count(buf: bytes, tags: tuple[bytes, ...]) -> int:
