@@ -13,15 +13,18 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import cli, config, export, portfolio
 from core.loader import RoadmapError, load_roadmap
+from core.text import clean
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("AIRR_FUZZ_EXAMPLES", "100"))
@@ -35,8 +38,18 @@ CFG = config.defaults()
 HOSTILE = ["", " ", "=SUM(A1)", "+1", "-1", "@x", "\x00", "\x01", "\x1b[31m", "\u202e", "1e19", "9" * 40, "-0",
            "1e400", "nan", "inf", "$1,2,3", "(5)", "~", "✓", "✗", "n/a", "\r", "\n", '"', '""', ",", ";", "|", "\t",
            "<script>", "[x](javascript:1)", "https://e.x", "a@b.c", "東京", "Zürich", "\ufeff", "\ud7ff", "x" * 300]
-CELL = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30), st.from_regex(r"-?[0-9]{1,25}(\.[0-9]+)?[kKmMbB]?",
-                                                                               fullmatch=True))
+# Control and format characters drawn on their own, in text, and in front of a formula or a link (issue 17:
+# "\x01=HYPERLINK(...)" passed a first-character check and became a live formula in every XLSX).
+CONTROLS = st.text(st.characters(codec="utf-8", categories=("Cc", "Cf")), min_size=1, max_size=4)
+CELL = st.one_of(
+    st.sampled_from(HOSTILE), st.text(max_size=30),
+    st.from_regex(r"-?[0-9]{1,25}(\.[0-9]+)?[kKmMbB]?", fullmatch=True),
+    st.builds(lambda ctl, start, rest: ctl + start + rest, CONTROLS,
+              st.sampled_from(["=", "+", "-", "@", "\t", "=HYPERLINK(\"http://e.x\",\"y\")", "www.", "http://"]),
+              st.text(max_size=10)),
+    st.builds(lambda a, ctl, b: a + ctl + b, st.text(max_size=8), CONTROLS, st.text(max_size=8)))
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 
 
 def _check(data: bytes, name: str) -> object:
@@ -53,10 +66,17 @@ def _check(data: bytes, name: str) -> object:
     scored = portfolio.score(roadmap.projects, CFG)
     assert len(scored) == len(roadmap.projects)
     table = export.machine_table(scored)
-    export.to_csv(table)
     export.to_markdown(table)
     export.to_json(table)
-    export.to_csv(report.rejected)
+    for written in (table, report.rejected):
+        for row in csv.reader(io.StringIO(export.to_csv(written))):
+            for c in row:
+                assert clean(c) == c, c
+                assert not c.startswith(TRIGGERS) or NUMBER.match(c), c
+    if len(table) <= 40:  # a workbook per example is slow; small ones are most of them
+        wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx({"projects": table, "rejected": report.rejected})))
+        for cell in (c for ws in wb.worksheets for row in ws.iter_rows() for c in row):
+            assert cell.data_type != "f", cell.value
     return roadmap
 
 

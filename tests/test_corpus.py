@@ -27,6 +27,9 @@ EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8"))
 ROADMAPS = [e for e in EXPECTED if e["input"] == "roadmap"]
 CONFIGS = [e for e in EXPECTED if e["input"] == "config"]
 TIMEOUT = 120
+# What core.text.clean removes: no written cell may hold one.
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?$")  # a negative saving is a number, not a formula
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def short(reason: str) -> str:
@@ -117,6 +120,11 @@ def test_cli_gives_the_expected_outcome_within_bounded_memory_and_time(case, cli
         return
     with run.out.open(encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == int(case["scored"])
+    for written in (run.out, run.rejects):  # no formula and no control character in any cell (issue 17)
+        with written.open(encoding="utf-8") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) and not _NUMBER.match(c)
+                    or _CONTROL.search(c)]
     with run.rejects.open(encoding="utf-8") as fh:
         rejected = list(csv.DictReader(fh))
     assert len(rejected) == int(case["rejected"])
