@@ -21,7 +21,7 @@ import pytest
 from conftest import csv_text, is_one_sentence, rewrite_member, xlsx_bytes
 from xlsx_bombs import cells_workbook
 
-from core import config, limits
+from core import config, evidence, limits
 from core.loader import RoadmapError, load_roadmap
 from core.loader.xlsx_bounds import ELEMENTS_FIXED, ELEMENTS_PER_CELL
 from core.schema import MAX_NOTE, MAX_REVIEWER
@@ -55,6 +55,18 @@ def _from_stream(data: bytes, _: Path) -> object:
 
 def _assumptions(data: bytes, _: Path) -> object:
     return config.parse_yaml(data.decode())
+
+
+def _evidence(data: bytes, _: Path) -> object:
+    return evidence.read_table(data, "evaluation")
+
+
+def _evidence_path(data: bytes, tmp: Path) -> object:
+    from core.evidence_cli import _read
+
+    path = tmp / "evaluation.csv"
+    path.write_bytes(data)
+    return _read(str(path))
 
 
 def _csv(rows: int, cols: int = 2, cell: str = "") -> bytes:
@@ -110,6 +122,7 @@ _YAML = b"horizon_years: 4\n"
 _ALIASES = b"horizon_years: &v 3\n" + b"".join(f"{k}: *v\n".encode() for k in (
     "custom_build_months", "finetune_runs", "min_replicas", "retrains_per_year", "fm_build_months"))
 _CSV = _csv(3)
+_EVIDENCE = b"item,baseline,candidate\n1,0.5,0.6\n2,0.4,0.5\n3,0.3,0.2\n"
 
 EDGES = {
     # bytes in a roadmap file: given as bytes, as a path (checked by its size before reading) and as a stream
@@ -153,6 +166,11 @@ EDGES = {
     "assumptions bytes": Edge(limits.MAX_YAML_BYTES, _YAML, len(_YAML), _assumptions, "AIRR_MAX_YAML_BYTES"),
     "assumptions aliases": Edge(limits.MAX_YAML_ALIASES, _ALIASES, 5, _assumptions, "more than 4 aliases"),
     "assumptions depth": Edge(limits.MAX_YAML_DEPTH, _YAML, 2, _assumptions, "more than 1 levels deep"),
+    # evidence files: bytes (as uploaded and as a path on the command line) and rows under the header
+    "evidence bytes": Edge(limits.MAX_EVIDENCE_BYTES, _EVIDENCE, len(_EVIDENCE), _evidence, "AIRR_MAX_EVIDENCE_BYTES"),
+    "evidence bytes, path": Edge(limits.MAX_EVIDENCE_BYTES, _EVIDENCE, len(_EVIDENCE), _evidence_path,
+                                 "AIRR_MAX_EVIDENCE_BYTES"),
+    "evidence rows": Edge(limits.MAX_EVIDENCE_ROWS, _EVIDENCE, 3, _evidence, "holds more than 2 rows"),
 }
 
 
@@ -160,7 +178,7 @@ def _problem(edge: Edge, tmp_path: Path) -> str | None:
     """The refusal's sentence, or for the largest figure the warning; None when the file was taken whole."""
     try:
         result = edge.load(edge.data, tmp_path)
-    except (RoadmapError, config.ConfigError) as exc:
+    except (RoadmapError, config.ConfigError, evidence.NotEvidence) as exc:
         return str(exc)
     if edge.limit is limits.MAX_FIGURE:
         warnings = result.report.warnings
