@@ -4,11 +4,13 @@ vl-convert is native code (Rust and a JavaScript engine). A control character in
 panic, and a panic in native code aborts the whole process: with the renderer inside the Streamlit
 server, every user saw "Connection error". Labels are cleaned before they reach a chart (core.text), and
 the renderer still runs in a child with a time limit and a memory limit; when the child dies, each chart is retried alone
-so one bad chart costs only itself. `python -m core.render` is the child: JSON specs in, JSON SVGs out.
+so one bad chart costs only itself. `python -m core.render` is the child: JSON specs in, JSON SVGs out (or
+PNGs, base64-encoded, for the slide deck).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import subprocess
@@ -22,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("airr.render")
 
 
-def _run(specs: list[str]) -> list[str | None] | None:
-    """SVGs from one child process, or None when the child died, hung or answered nonsense."""
+def _run(specs: list[str], fmt: str = "svg") -> list[str | None] | None:
+    """SVGs (or base64 PNGs) from one child process, or None when the child died, hung or answered nonsense."""
     try:
-        done = subprocess.run([sys.executable, "-m", "core.render"], input=json.dumps(specs).encode("utf-8"),
+        done = subprocess.run([sys.executable, "-m", "core.render", fmt], input=json.dumps(specs).encode("utf-8"),
                               capture_output=True, timeout=limits.RENDER_TIMEOUT_S.value, check=False, cwd=ROOT)
     except (subprocess.TimeoutExpired, OSError) as exc:
         log.warning("chart renderer did not finish: %s", type(exc).__name__)
@@ -50,6 +52,18 @@ def to_svg(specs: list[str]) -> list[str | None]:
     return svgs or [None] * len(specs)
 
 
+def to_png(specs: list[str], scale: float = 2.0) -> list[bytes | None]:
+    """Each Vega-Lite spec as PNG bytes (drawn at `scale` times its size, sharp on a projector), or None
+    for a chart that could not be drawn; the same child process and limits as to_svg."""
+    if not specs:
+        return []
+    fmt = f"png:{scale:g}"
+    pngs = _run(specs, fmt)
+    if pngs is None and len(specs) > 1:
+        pngs = [(_run([spec], fmt) or [None])[0] for spec in specs]
+    return [base64.b64decode(p) if isinstance(p, str) else None for p in (pngs or [None] * len(specs))]
+
+
 def _cap_memory() -> None:
     """Bound the child's data memory (RLIMIT_DATA) so a huge chart cannot take the machine's memory.
 
@@ -67,11 +81,15 @@ def _child() -> None:
     _cap_memory()
     import vl_convert as vlc
 
+    fmt = sys.argv[1] if len(sys.argv) > 1 else "svg"
     specs = json.loads(sys.stdin.buffer.read())
     out: list[str | None] = []
     for spec in specs:
         try:
-            out.append(vlc.vegalite_to_svg(spec))
+            if fmt.startswith("png:"):
+                out.append(base64.b64encode(vlc.vegalite_to_png(spec, scale=float(fmt[4:]))).decode("ascii"))
+            else:
+                out.append(vlc.vegalite_to_svg(spec))
         except Exception:  # noqa: BLE001 - a chart the renderer refuses is drawn as "not available"
             out.append(None)
     sys.stdout.write(json.dumps(out))

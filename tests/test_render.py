@@ -46,3 +46,9 @@ def test_a_chart_past_the_renderers_memory_limit_gives_no_chart_and_the_caller_c
 def test_nothing_to_draw_starts_no_process(monkeypatch):
     monkeypatch.setattr(render.subprocess, "run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
     assert render.to_svg([]) == []
+
+
+def test_charts_render_to_png_in_the_child():
+    png, bad = render.to_png([_spec("Risk"), _spec("Risk\x01Team")])
+    assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert bad is None
