@@ -118,7 +118,9 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
     ]
     for i, r in enumerate(kill.itertuples(index=False), start=1):
         team = "No team given" if pd.isna(r.team) else f"Team {esc(str(r.team))}"
-        decision = labels.label("decisions", decisions.get(r.project_id, "open"))
+        # The decision's words as core.minutes.decision_text wrote them ("Needs evidence · Dana · revisit 2027-03-31"):
+        # labelled again, its dates lost their dashes ("2027 03 31").
+        decision = decisions.get(r.project_id) or labels.label("decisions", "open")
         risks = labels.joined(r.flags, "flags")
         parts.append(
             f"<article class='card'><h3>{i}. {esc(str(r.project))} {_badge(r.verdict)} "

@@ -13,7 +13,9 @@ from core.text import clean_series
 
 __all__ = ["PATH_COLORS", "VERDICT_COLORS", "VERDICT_ORDER"]
 # Axes in the app's one number style ($1.2M, $850K, 12,000), never d3's SI "$0M" or "1.2k".
-_MONEY_AXIS = {"labelExpr": vega_money("datum.value")}
+# About five money ticks, and any label that would still touch its neighbour left out: at 17 ticks on a 520 px
+# axis the brief's "$500K $1.0M $1.5M …" ran into each other.
+_MONEY_AXIS = {"labelExpr": vega_money("datum.value"), "tickCount": 5, "labelOverlap": True}
 _COUNT_AXIS = {"labelExpr": vega_count("datum.value")}
 # Legends and tooltips carry the verdict's words (the colour is never the only sign).
 _VERDICT_WORD = "verdict_label"
@@ -65,12 +67,22 @@ def _labels(data: pd.DataFrame) -> pd.DataFrame:
     return data.assign(**{c: clean_series(data[c]) for c in ("project", "flags") if c in data.columns})
 
 
+def count_ticks(largest: float, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 to at least `largest`, at most `most` + 1 of them: a count axis never shows 0.5
+    (printed as "1" by the count format, the brief's axis read "0 1 1 2 2")."""
+    top = max(1, int(np.ceil(largest)))
+    step = max(1, int(np.ceil(top / most)))
+    return list(range(0, top + step, step))
+
+
 def verdicts_by_team(scored: pd.DataFrame) -> alt.Chart:
     data = _with_words(scored.assign(team=_team(scored)).groupby(["team", "verdict"], as_index=False).size()
                        .rename(columns={"size": "projects"}))
+    ticks = count_ticks(float(data.groupby("team")["projects"].sum().max()) if len(data) else 1)
     return alt.Chart(data, title="Verdicts by team").mark_bar().encode(
         y=alt.Y("team:N", sort="-x", title=None, axis=alt.Axis(labelLimit=180)),
-        x=alt.X("projects:Q", title="Projects", axis=alt.Axis(tickMinStep=1, labelAngle=0, **_COUNT_AXIS)),
+        x=alt.X("projects:Q", title="Projects", scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+                axis=alt.Axis(values=ticks, labelAngle=0, **_COUNT_AXIS)),
         color=_verdict_color(),
         order=alt.Order("verdict_rank:Q"),
         description=alt.Description("spoken:N"),

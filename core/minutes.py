@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from core import export
+from core import export, labels
 
 # What a review can decide about a project (SPEC §5); the history stores these machine values.
 DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
@@ -37,8 +37,8 @@ def current_table(project_ids: Iterable[str], current: pd.DataFrame | None, toda
 
 
 def decision_text(row: pd.Series) -> str:
-    """One line for a brief or a list cell: "kill · Dana · revisit 2027-01-15 (passed) · note"."""
-    parts = [str(row["decision"])]
+    """One line for a brief or a list cell: "Kill · Dana · revisit 2027-01-15 (passed) · note"."""
+    parts = [labels.label("decisions", row["decision"])]
     if row["decision_reviewer"]:
         parts.append(str(row["decision_reviewer"]))
     if row["revisit_on"]:
@@ -75,8 +75,19 @@ def minutes_csv(history: pd.DataFrame) -> str:
     return export.to_csv(history[[c for c in MINUTES_COLUMNS if c in history.columns]])
 
 
+# The decision log for people: no internal ids, decisions in words.
+LOG_COLUMNS = ["recorded_at", "portfolio", "project", "team", "decision", "reviewer", "revisit", "note"]
+
+
 def minutes_markdown(history: pd.DataFrame, today: date) -> str:
-    """Minutes as Markdown: a heading, a count, then the entries (portfolio included) as an escaped table."""
-    table = history[[c for c in MINUTES_COLUMNS if c in history.columns]]
-    return (f"# Decision minutes\n\nWritten {today.isoformat()}; {len(table):,} entries, oldest first.\n\n"
-            + export.to_markdown(table))
+    """The decision log as Markdown: a heading, a count, then the entries as a table whose cells are escaped by
+    context (core.minutes_doc), so dates and times read as typed and no roadmap text becomes markup or a link."""
+    from core.minutes_doc import md_cell
+
+    cols = [c for c in LOG_COLUMNS if c in history.columns]
+    lines = ["| " + " | ".join(labels.field(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+    for _, row in history.iterrows():
+        cells = [labels.label("decisions", row[c]) if c == "decision" else row[c] for c in cols]
+        lines.append("| " + " | ".join(md_cell(v) for v in cells) + " |")
+    return (f"# Decision log\n\nWritten {today.isoformat()}; {len(history):,} entries, oldest first.\n\n"
+            + "\n".join(lines) + "\n")

@@ -25,7 +25,7 @@ def test_current_table_is_open_when_undecided_and_flags_passed_dates():
     assert list(table["decision"]) == ["rescope", "defer", "open"]
     assert list(table["revisit_passed"]) == ["yes", "", ""]
     assert list(table["decision_reviewer"]) == ["Dana", "Sam", ""]
-    assert minutes.decision_text(table.loc["p1"]) == "rescope · Dana · revisit 2026-11-25 (passed)"
+    assert minutes.decision_text(table.loc["p1"]) == "Rescope · Dana · revisit 2026-11-25 (passed)"
 
 
 def test_filters_combine_and_dates_are_inclusive():
@@ -41,5 +41,8 @@ def test_minutes_neutralise_formulas_and_escape_markup():
     csv_text = minutes.minutes_csv(_history())
     assert "'=cmd" in csv_text
     md = minutes.minutes_markdown(_history(), date(2026, 11, 28))
-    assert md.startswith("# Decision minutes\n\nWritten 2026-11-28; 3 entries")
-    assert "<b>" not in md and "](http" not in md
+    assert md.startswith("# Decision log\n\nWritten 2026-11-28; 3 entries")
+    assert "\\<b>" in md and "\\[a\\](http" in md  # escaped: shown as typed (rendered in test_minutes_doc)
+    # Read as minutes: dates and times as typed, decisions in words, no internal review ids.
+    assert "| 2026-11-01 10:00:00 UTC |" in md and "2026\\-" not in md and "\\:" not in md
+    assert "| Rescope |" in md and "| r1 |" not in md
