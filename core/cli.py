@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import config, db_cli, evidence_cli, export, portfolio, review_cli
+from core import board_cli, config, db_cli, evidence_cli, export, portfolio, review_cli
 from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
 from core.text import clean_output, for_terminal
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     review_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
     evidence_cli.add_parsers(sub)
+    board_cli.add_parsers(sub)
     return parser
 
 
@@ -61,7 +62,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def _check_paths(args: argparse.Namespace) -> None:
     """--out and --rejects never name an input or each other: one would overwrite the other."""
-    named = [("--out", args.out), ("--rejects", args.rejects), ("the roadmap", args.roadmap),
+    named = [("--out", args.out), ("--rejects", getattr(args, "rejects", None)), ("the roadmap", args.roadmap),
              ("the config file", args.config)]
     paths = [(name, Path(p)) for name, p in named if p]
     for i, (out, out_path) in enumerate(paths):
@@ -99,6 +100,13 @@ def run(argv: list[str]) -> int:
         if args.evidence_command == "add":
             return evidence_cli.add(args, UsageError)
         _write(evidence_cli.listing(args, UsageError), None)
+        return EXIT_OK
+    if args.command == "slides":
+        _check_paths(args)
+        _write(board_cli.slides(args, UsageError), args.out)
+        return EXIT_OK
+    if args.command == "minutes":
+        _write(board_cli.minutes(args, UsageError), args.out)
         return EXIT_OK
     fmt = _format(args)
     if fmt == "xlsx" and not args.out:

@@ -12,7 +12,7 @@ from core.numbers import BLANK, is_blank
 
 # Kinds of value with a vocabulary in labels.yaml, by the column that holds them.
 KINDS = ("approaches", "status", "data_quality", "fm_coverage", "api_tier", "task", "task_source", "decisions",
-         "check_status", "flags", "justifications", "choices", "money_status", "comparison_path")
+         "check_status", "flags", "justifications", "choices", "money_status", "comparison_path", "actions")
 COLUMN_KIND = {"approach": "approaches", "status": "status", "data_quality": "data_quality",
                "fm_coverage": "fm_coverage", "api_tier": "api_tier", "task": "task", "task_source": "task_source",
                "decision": "decisions"}
