@@ -119,8 +119,12 @@ def in_unit(value: Any, unit: str | None, missing: str = BLANK) -> str:
         return value
     unit = unit or ""
     if unit.startswith("USD"):
-        per = unit.removeprefix("USD").lstrip("/")
-        return money(value) + (f" per {per}" if per else "")
+        # "USD/hour" and "USD per 1,000 calls" both read "per …" once.
+        per = unit.removeprefix("USD").strip().lstrip("/").removeprefix("per ").strip()
+        v = float(value)
+        # A unit price below $100 keeps its cents ($0.10 per 1,000 calls); money() rounds to whole dollars.
+        shown = f"${v:,.2f}" if abs(v) < 100 and abs(v - round(v)) > 1e-9 else money(v)
+        return shown + (f" per {per}" if per else "")
     if unit == "fraction":
         return percent(value)
     if unit == "x":

@@ -102,3 +102,14 @@ def test_would_change_calls_have_thousands_separators_like_format():
     values = np.concatenate([[0, 5, 999, 1_000, 1_001_000, 99_820.25, 999.5, -1_500, 1e15, np.nan, np.inf],
                              rng.uniform(0, 1e13, 2_000)])
     assert _calls(values).to_pylist() == [f"{v:,.0f}" if np.isfinite(v) else None for v in values]
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (0.1, "USD per 1,000 calls", "$0.10 per 1,000 calls"), (1, "USD per 1,000 calls", "$1 per 1,000 calls"),
+    (0.5, "USD per 1M tokens", "$0.50 per 1M tokens"), (25.0, "USD per 1M tokens", "$25 per 1M tokens"),
+    (3.0, "USD/hour", "$3 per hour"), (2.49, "USD/hour", "$2.49 per hour"), (1000, "USD/month", "$1,000 per month"),
+    (0.05, "USD", "$0.05"),
+])
+def test_unit_prices_read_once_and_keep_their_cents(value, unit, text):
+    # The Assumptions page read "$1 per per 1,000 calls" for a default of $0.10.
+    assert numbers.in_unit(value, unit) == text
