@@ -146,3 +146,34 @@ def vega_money(field: str = "datum.value") -> str:
 def vega_count(field: str = "datum.value") -> str:
     """Counts on an axis: 12,000 (no SI suffix, no decimals)."""
     return f"format({field}, ',.0f')"
+
+
+def money_scale(values: Any) -> tuple[float, str, str]:
+    """One money style for a whole column or table, chosen from its largest figure: (divisor, printf format for a
+    grid's number column, unit letter). Millions with one decimal ($4.8M; two, $0.05M, when a figure would
+    otherwise read $0.0M), thousands ($282K) below a million, whole dollars below a thousand. A column mixing
+    "$4.5M", "$52,560" and "$282K" made a reader compare digits across units."""
+    figures = [abs(float(v)) for v in values if not is_blank(v)]
+    top = max(figures, default=0.0)
+    if _half_up(top / 1e3) >= 1000:
+        small = any(0 < f < 50_000 for f in figures)
+        return 1e6, ("$%.2fM" if small else "$%.1fM"), "M"
+    if _half_up(top) >= 1000:
+        return 1e3, "$%,.0fK", "K"
+    return 1.0, "$%,.0f", ""
+
+
+def money_column(values: Any, missing: str = BLANK) -> list[str]:
+    """The figures of one column in one money style (money_scale): $4.8M, $0.1M, $0.3M — never $52,560 beside $4.5M."""
+    values = list(values)
+    div, fmt, unit = money_scale(values)
+    decimals = 2 if "%.2f" in fmt else 1 if "%.1f" in fmt else 0
+    out = []
+    for v in values:
+        if is_blank(v):
+            out.append(missing)
+            continue
+        x = float(v) / div
+        text = f"{abs(x):,.{decimals}f}"
+        out.append(("-" if x < 0 and float(text.replace(",", "")) != 0 else "") + f"${text}{unit}")
+    return out

@@ -113,3 +113,15 @@ def test_would_change_calls_have_thousands_separators_like_format():
 def test_unit_prices_read_once_and_keep_their_cents(value, unit, text):
     # The Assumptions page read "$1 per per 1,000 calls" for a default of $0.10.
     assert numbers.in_unit(value, unit) == text
+
+
+def test_one_money_style_per_column():
+    # The project review's cost table read "$4.5M", "$52,560" and "$282K" in one column.
+    assert numbers.money_column([4_500_000, 52_560, 282_000, None]) == ["$4.5M", "$0.1M", "$0.3M", "—"]
+    assert numbers.money_column([4_500_000, 12_400]) == ["$4.50M", "$0.01M"]
+    assert numbers.money_column([4_787_772, 1_486_778, 135_900]) == ["$4.8M", "$1.5M", "$0.1M"]
+    assert numbers.money_column([282_000, 52_560, -1_200]) == ["$282K", "$53K", "-$1K"]
+    assert numbers.money_column([950, 12]) == ["$950", "$12"]
+    assert numbers.money_scale([2_697_584, 500_000])[:2] == (1e6, "$%.1fM")
+    # A card's $2.7M and the table's row agree.
+    assert numbers.money_column([2_697_584, 500_000])[0] == numbers.money(2_697_584)
