@@ -181,6 +181,17 @@ def cumulative_costs(yearly: pd.DataFrame) -> alt.Chart:
         spoken="datum.path + ', end of year ' + datum.year + ': ' + datum.usd_text")
 
 
+def wrap_label(label: str, width: int = 26) -> str:
+    """A label broken into lines of about `width` characters at spaces, joined by "|" for an axis labelExpr."""
+    lines: list[str] = []
+    for word in str(label).replace("|", "/").split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "|".join(lines)
+
+
 def tornado(sens: pd.DataFrame) -> alt.Chart:
     """Total kill-list savings at the low and high end of each assumption, widest swing on top.
 
@@ -199,12 +210,14 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
             said = f"{end}: {in_unit(value, r.unit)}"
             if flat:
                 said = f"No change from {in_unit(r.low, r.unit)} to {in_unit(r.high, r.unit)}" if end == "Low" else ""
-            rows.append({"assumption": r.label, "end": f"{end}: {in_unit(value, r.unit)}", "label": said, "side": end,
+            rows.append({"assumption": r.label, "row_label": wrap_label(r.label), "end": f"{end}: {in_unit(value, r.unit)}", "label": said, "side": end,
                          "start": base, "total": total, "delta": total - base,
                          "total_text": money(total), "delta_text": ("+" if total >= base else "") + money(total - base)})
     data = pd.DataFrame(rows)
-    order = list(sens["label"])
-    y = alt.Y("assumption:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    order = [wrap_label(label) for label in sens["label"]]
+    # Whole labels on up to three lines ("Yearly model migration (re-evaluate, re-tune pro…" was cut at 260 px).
+    y = alt.Y("row_label:N", sort=order, title=None,
+              axis=alt.Axis(labelExpr="split(datum.value, '|')", labelLimit=0, labelFontSize=11))
     bars = alt.Chart(data).mark_bar().encode(
         y=y,
         x=alt.X("start:Q", title="Total kill-list projected savings", axis=alt.Axis(labelAngle=0, **_MONEY_AXIS)),

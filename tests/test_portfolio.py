@@ -180,3 +180,18 @@ def test_extra_columns_named_like_engine_columns_are_kept_beside_them():
     assert scored["verdict (from file)"].iloc[0] == "keep"
     assert scored["row (from file)"].iloc[0] == "7"
     assert scored["row"].iloc[0] == 2
+
+
+def test_tornado_labels_are_whole():
+    # "Yearly model migration (re-evaluate, re-tune pro…" was cut at 260 px.
+    import re
+
+    from core import charts, render
+
+    tornado = portfolio.sensitivity(load_rows(row_cells(**KILL_A)).projects, config.defaults())
+    (svg,) = render.to_svg([charts.tornado(tornado).properties(width=300).to_json()])
+    shown = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", t)) or t
+             for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    for label in tornado["label"]:
+        assert label.replace("&", "&amp;") in shown, label
+    assert not any(t.endswith("…") for t in shown)
