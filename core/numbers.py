@@ -163,17 +163,19 @@ def money_scale(values: Any) -> tuple[float, str, str]:
     return 1.0, "$%,.0f", ""
 
 
+def money_scaled(value: Any, scale: tuple[float, str, str], missing: str = BLANK) -> str:
+    """One figure in a column's money style (money_scale)."""
+    if is_blank(value):
+        return missing
+    div, fmt, unit = scale
+    decimals = 2 if "%.2f" in fmt else 1 if "%.1f" in fmt else 0
+    x = float(value) / div
+    text = f"{abs(x):,.{decimals}f}"
+    return ("-" if x < 0 and float(text.replace(",", "")) != 0 else "") + f"${text}{unit}"
+
+
 def money_column(values: Any, missing: str = BLANK) -> list[str]:
     """The figures of one column in one money style (money_scale): $4.8M, $0.1M, $0.3M — never $52,560 beside $4.5M."""
     values = list(values)
-    div, fmt, unit = money_scale(values)
-    decimals = 2 if "%.2f" in fmt else 1 if "%.1f" in fmt else 0
-    out = []
-    for v in values:
-        if is_blank(v):
-            out.append(missing)
-            continue
-        x = float(v) / div
-        text = f"{abs(x):,.{decimals}f}"
-        out.append(("-" if x < 0 and float(text.replace(",", "")) != 0 else "") + f"${text}{unit}")
-    return out
+    scale = money_scale(values)
+    return [money_scaled(v, scale, missing) for v in values]
