@@ -13,6 +13,8 @@ from core import export, labels
 # What a review can decide about a project (SPEC §5); the history stores these machine values.
 DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
 DECISION_COLUMNS = ["decision", "decision_reviewer", "decision_note", "revisit_on", "revisit_passed"]
+# The decision log for people: no internal ids, decisions in words.
+LOG_COLUMNS = ["recorded_at", "portfolio", "project", "team", "decision", "reviewer", "revisit", "note"]
 MINUTES_COLUMNS = ["recorded_at", "portfolio", "project_id", "project", "team", "decision", "reviewer", "revisit", "note",
                    "review_id"]
 
@@ -72,11 +74,13 @@ def filter_history(history: pd.DataFrame, reviewers: Iterable[str] = (), decisio
 
 
 def minutes_csv(history: pd.DataFrame) -> str:
-    return export.to_csv(history[[c for c in MINUTES_COLUMNS if c in history.columns]])
-
-
-# The decision log for people: no internal ids, decisions in words.
-LOG_COLUMNS = ["recorded_at", "portfolio", "project", "team", "decision", "reviewer", "revisit", "note"]
+    """The decision log as CSV for people: labelled columns, decisions in words, no internal ids; formulas
+    neutralised (core.export)."""
+    cols = [c for c in LOG_COLUMNS if c in history.columns]
+    table = history[cols].copy()
+    if "decision" in table:
+        table["decision"] = [labels.label("decisions", d) for d in table["decision"]]
+    return export.to_csv(table.rename(columns={c: labels.field(c) for c in cols}))
 
 
 def minutes_markdown(history: pd.DataFrame, today: date) -> str:

@@ -40,6 +40,8 @@ def test_filters_combine_and_dates_are_inclusive():
 def test_minutes_neutralise_formulas_and_escape_markup():
     csv_text = minutes.minutes_csv(_history())
     assert "'=cmd" in csv_text
+    assert csv_text.splitlines()[0] == '"Recorded at","Portfolio","Project","Decision","Reviewer","Revisit on","Note"'
+    assert ",\"Rescope\"," in csv_text and "r1" not in csv_text
     md = minutes.minutes_markdown(_history(), date(2026, 11, 28))
     assert md.startswith("# Decision log\n\nWritten 2026-11-28; 3 entries")
     assert "\\<b>" in md and "\\[a\\](http" in md  # escaped: shown as typed (rendered in test_minutes_doc)
