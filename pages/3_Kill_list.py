@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 import ui
 from core import labels, portfolio, scenario
-from core.numbers import counted
+from core.numbers import counted, money_scale
 
 ui.setup("Kill list")
 p = ui.require_inputs()
@@ -66,56 +64,53 @@ with cards_tab:
 
 with table_tab:
     table = view.table.iloc[rows] if filtered else view.table
+    # Savings in the cards' style ($2.7M, not $2,697,584): the grid holds the figure in the column's unit, so a
+    # click on the header still sorts it as money.
+    div, fmt, _ = money_scale(view.table["projected_savings_usd"])
+    table = table.assign(projected_savings_usd=table["projected_savings_usd"] / div)
     # Up to 50 rows fit without an inner scroll bar (35 px a row plus the header).
     picked = st.dataframe(
         table, hide_index=True, width="stretch", key="kill_table", on_select="rerun", selection_mode="single-row",
-        height=35 * (min(len(table), ui.CARD_LIMIT) + 1) + 3,
+        height=35 * (min(len(table), ui.CARD_LIMIT) + 1) + 3, placeholder=ui.BLANK,
+        column_order=["rank", "project", "team", "verdict", "build_trap_score", "projected_savings_usd", "decision",
+                      "decision_reviewer", "revisit_on", "decision_note", "recommendation", "evidence_needed"],
         column_config={
-            # Widths add up to the 1,150 px a 1280 px screen leaves, so the list never scrolls sideways there.
-            "rank": st.column_config.NumberColumn("#", width=40, format="%d"),
-            "project": st.column_config.TextColumn(labels.field("project"), width=210),
-            "team": st.column_config.TextColumn(labels.field("team"), width=110, help=ui.blank_help()),
+            # Widths fit the 1,150 px a 1280 px screen leaves: the columns up to Revisit always show in full;
+            # the long sentences are read in full in the row's details below (and on the cards).
+            "rank": st.column_config.NumberColumn("#", width=36, format="%d"),
+            "project": st.column_config.TextColumn(labels.field("project"), width=250),
+            "team": st.column_config.TextColumn(labels.field("team"), width=130, help=ui.blank_help()),
             "verdict": ui.verdict_column(),
             "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
-                                                                width=90),
-            # A number with a money format, so a click on the header sorts it as money.
-            "projected_savings_usd": st.column_config.NumberColumn("Savings", width=100, format="$%,d",
+                                                                width=80),
+            "projected_savings_usd": st.column_config.NumberColumn("Savings", width=80, format=fmt,
                                                                    help=f"Projected savings over {counted(h, 'year')}."),
-            "recommendation": st.column_config.TextColumn(labels.field("recommendation"), width=230),
-            "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=170,
-                                                           help="Blank (—) when no evidence is asked for."),
-            "decision": st.column_config.TextColumn(labels.field("decision"), width=80),
-            "decision_reviewer": st.column_config.TextColumn("Reviewer", width=90),
-            "decision_note": st.column_config.TextColumn("Note", width=160),
-            "revisit_on": st.column_config.TextColumn("Revisit", width=110,
+            "decision": st.column_config.TextColumn(labels.field("decision"), width=110),
+            "decision_reviewer": st.column_config.TextColumn("Reviewer", width=100),
+            "revisit_on": st.column_config.TextColumn("Revisit", width=120,
                                                       help="Marked (passed) when the date has gone by."),
+            "decision_note": st.column_config.TextColumn("Note", width=180),
+            "recommendation": st.column_config.TextColumn(labels.field("recommendation"), width=260),
+            "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=260,
+                                                           help="Blank (—) when no evidence is asked for."),
         },
     )
-    st.caption("Select a row to open that project's review and record a decision.")
-if picked.selection.rows:
-    chosen_id = view.project_ids[rows[picked.selection.rows[0]]]
-    ui.switch_page("pages/2_Project_review.py", project=chosen_id)
+    st.caption("Select a row to read it in full and open its review.")
+    if picked.selection.rows:
+        i = rows[picked.selection.rows[0]]
+        with st.container(border=True, key="kill_row_details"):
+            st.markdown(view.cards[i])
+            ui.page_link("pages/2_Project_review.py", f"Open the review of {ui.safe(view.projects[i])}",
+                         project=view.project_ids[i])
 c1, c2 = st.columns([2, 3])
 ui.page_link("pages/2_Project_review.py", f"Review #1: {ui.safe(view.projects[0])}", project=view.project_ids[0],
              container=c1)
 c2.caption(f"Total projected savings over {counted(h, 'year')}: **{ui.md_money(summary.kill_list_savings_usd)}**.")
 
 
-def _on_click(kind: str) -> partial:
-    # Built when the button is clicked, not on every rerun: the brief alone renders four charts.
-    return partial(ui.download_for, kind, *p.inputs, decisions, scenario_name)
-
-
-st.header("Download")
+st.header("Take it to the board")
 scenario_name = ui.scenario_name()
 overrides = dict(p.inputs[3])
 stem = scenario.file_stem(p.name, "kill_list", overrides, scenario_name or None)
 st.caption(f"Stamped with the date and the scenario: {ui.md_text(scenario.describe(overrides))}")
-d1, d2, d3 = st.columns(3)
-d1.download_button("Kill list (CSV)", _on_click("csv"), file_name=f"{stem}.csv", mime="text/csv",
-                   key="download_csv", on_click="ignore")
-d2.download_button("Kill list (XLSX)", _on_click("xlsx"), file_name=f"{stem}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="download_xlsx", on_click="ignore")
-d3.download_button("Meeting brief (HTML)", _on_click("brief"), file_name=f"{stem}_brief.html", mime="text/html",
-                   key="download_brief", on_click="ignore")
+ui.board_downloads(p.inputs, decisions, scenario_name, ui.portfolio_of_screen(), stem)

@@ -338,12 +338,12 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
 
     data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
     inputs = (data, "bank.csv", (), (("horizon_years", 5),), (), ())
-    rows = list(csv.DictReader(io.StringIO(ui.download_for("csv", *inputs, "Five years").decode("utf-8"))))
-    assert rows and {r["scenario"] for r in rows} == {"Five years: horizon_years=5"}
-    baseline = list(csv.DictReader(io.StringIO(ui.download_for("csv", data, "bank.csv", (), (), (), ()).decode())))
-    assert {r["scenario"] for r in baseline} == {"baseline"}
-    book = load_workbook(io.BytesIO(ui.download_for("xlsx", *inputs, "Five years")))
-    assert book.sheetnames == ["kill list", "Assumptions"]
+    rows = list(csv.DictReader(io.StringIO(ui.board_file("csv", *inputs, "Five years").decode("utf-8"))))
+    assert rows and {r["Scenario"] for r in rows} == {"Five years: horizon_years=5"}
+    baseline = list(csv.DictReader(io.StringIO(ui.board_file("csv", data, "bank.csv", (), (), (), ()).decode())))
+    assert {r["Scenario"] for r in baseline} == {"baseline"}
+    book = load_workbook(io.BytesIO(ui.board_file("xlsx", *inputs, "Five years")))
+    assert book.sheetnames == ["Kill list", "Assumptions"]
     sheet = book["Assumptions"]
     notes = {sheet.cell(row=i, column=1).value: sheet.cell(row=i, column=2).value for i in range(1, 6)}
     assert notes["Roadmap file"] == "bank.csv" and notes["Scenario"] == "Five years"
@@ -366,14 +366,14 @@ def test_downloads_carry_the_tasks_set_on_the_review():
     data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
 
     def kill_list(tasks: tuple) -> dict[str, dict[str, str]]:
-        text = ui.download_for("csv", data, "bank.csv", (), (), tasks, ()).decode("utf-8")
-        return {r["project_id"]: r for r in csv.DictReader(io.StringIO(text))}
+        text = ui.board_file("csv", data, "bank.csv", (), (), tasks, ()).decode("utf-8")
+        return {r["Project ID"]: r for r in csv.DictReader(io.StringIO(text))}
 
     # BNK-024 is inferred to be tabular scoring (out of scope, so not on the kill list) until a person says
     # it is a language model; BNK-001 leaves the list when a person says it is tabular.
     assert "BNK-024" not in kill_list(())
     changed = kill_list((("BNK-001", "tabular"), ("BNK-024", "language")))
-    assert (changed["BNK-024"]["task"], changed["BNK-024"]["task_source"]) == ("language", "given")
+    assert changed["BNK-024"]["Task"] == "Language"
     assert "BNK-001" not in changed
 
 

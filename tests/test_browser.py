@@ -133,9 +133,10 @@ def test_upload_kill_list_download_and_review(server, browser, tmp_path):
         target = tmp_path / "kill_list.csv"
         info.value.save_as(target)
         rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-        assert [r["project_id"] for r in rows] == list(expected["project_id"])
-        assert {r["verdict"] for r in rows} <= {"kill", "prove"}
-        assert all(int(r["projected_savings_usd"]) == round(v)
+        # The app's download is for people: labelled columns, verdicts in words (the CLI keeps machine names).
+        assert [r["Project ID"] for r in rows] == list(expected["project_id"])
+        assert {r["Verdict"] for r in rows} <= {labels.verdict("kill"), labels.verdict("prove")}
+        assert all(round(float(r["Projected savings"])) == round(v)
                    for r, v in zip(rows, expected["projected_savings_usd"], strict=True))
 
         top = expected.iloc[0]
