@@ -35,43 +35,62 @@ for col, chosen in (("verdict", verdicts), ("team", teams), ("approach", approac
 
 split = ["savings_people_usd", "savings_serving_usd", "savings_api_usd", "savings_other_usd"]
 money = ["projected_savings_usd", *split, "tco_custom_usd", "tco_api_rag_usd"]
-table = view[["project", "team", "approach", "task", "verdict", "build_trap_score", "money_status", *money,
-              "would_change", "quarter", "status"]].reset_index(drop=True)
+# The verdict and the savings next to the name, so a phone (390 px) shows them without scrolling sideways; the
+# split and the sentence on what would change the verdict follow, and a selected row shows them in full.
+table = view[["project", "verdict", "projected_savings_usd", "build_trap_score", "team", "approach", "task",
+              "money_status", *split, "tco_custom_usd", "tco_api_rag_usd", "quarter", "status",
+              "would_change"]].reset_index(drop=True)
 table["money_status"] = labels.column(table["money_status"], "money_status")
+# A project on the recommended path (or classic ML) has no build-trap score: no bar, a dash.
+table["build_trap_score"] = table["build_trap_score"].where(view["judged"].to_numpy())
 table["approach"] = labels.column(table["approach"], "approaches")
 table["task"] = labels.column(table["task"], "task")
 table["status"] = labels.column(table["status"], "status")
 table["verdict"] = ui.verdict_badges(table["verdict"])
 blank = ui.blank_help()
-ui.money_grid(
+picked = ui.money_grid(
     table, money, "narrow the filters, or download every row below", hide_index=True, width="stretch",
-    key="portfolio_table",
+    key="portfolio_table", on_select="rerun", selection_mode="single-row",
+    # Widths add up to the 1,110 px a 1280 px screen leaves, so every column shows without scrolling sideways; a
+    # name too long for its column is read in full by selecting its row.
     column_config={
-        "project": st.column_config.TextColumn(labels.field("project"), width="medium"),
-        "team": st.column_config.TextColumn(labels.field("team"), help=blank),
-        "approach": labels.field("approach"),
-        "task": labels.field("task"),
-        "verdict": ui.verdict_column(),
-        "build_trap_score": st.column_config.ProgressColumn(labels.field("build_trap_score"), min_value=0,
+        "project": st.column_config.TextColumn(labels.field("project"), width=200),
+        "team": st.column_config.TextColumn(labels.field("team"), help=blank, width=130),
+        "approach": st.column_config.TextColumn(labels.field("approach"), width=120),
+        "task": st.column_config.TextColumn(labels.field("task"), width=75),
+        "verdict": ui.verdict_column(width=125),
+        "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, width=80,
                                                             max_value=100, format="%d",
                                                             help="0-100; blank (—) for a project that is not a "
                                                                  "custom model."),
-        "projected_savings_usd": st.column_config.Column(labels.field("projected_savings_usd"),
+        "projected_savings_usd": st.column_config.Column("Savings", width=65,
                                                          help="Custom TCO minus FM API + RAG TCO over the horizon. "
                                                               "Blank (—) for a project that is not a custom model."),
-        "money_status": st.column_config.TextColumn(labels.field("money_status"),
+        "money_status": st.column_config.TextColumn(labels.field("money_status"), width=110,
                                                     help="Needs volume: no daily calls and no measured spend, so "
                                                          "no totals; implied from spend: volume from measured spend."),
-        **{c: st.column_config.Column(labels.field(c), help="Part of the projected savings; the four add up to it.")
-           for c in split},
+        **{c: st.column_config.Column(labels.field(c), width=80,
+                                      help="Part of the projected savings; the four add up to it.") for c in split},
         "would_change": st.column_config.TextColumn(labels.field("would_change"), width="large", help=blank),
-        "tco_custom_usd": st.column_config.Column(labels.field("tco_custom_usd"), help=blank),
-        "tco_api_rag_usd": st.column_config.Column(labels.field("tco_api_rag_usd"), help=blank),
-        "quarter": st.column_config.TextColumn(labels.field("quarter"), help=blank),
-        "status": st.column_config.TextColumn(labels.field("status"), help=blank),
+        "tco_custom_usd": st.column_config.Column(labels.field("tco_custom_usd"), help=blank, width=80),
+        "tco_api_rag_usd": st.column_config.Column("FM TCO", help=f"{labels.field('tco_api_rag_usd')}. {blank}",
+                                                   width=65),
+        "quarter": st.column_config.TextColumn(labels.field("quarter"), help=blank, width=70),
+        "status": st.column_config.TextColumn(labels.field("status"), help=blank, width=90),
     },
 )
-st.caption(f"{len(view):,} of {len(scored):,} projects shown. Open one on the Project review page.")
+if picked is not None and picked.selection.rows:
+    chosen = view.iloc[picked.selection.rows[0]]
+    with st.container(border=True, key="portfolio_row_details"):
+        st.markdown(f"**{ui.safe(chosen['project'])}** {ui.verdict_badge(chosen['verdict'])} · "
+                    f"{ui.safe(labels.label('approaches', chosen['approach']))} · Team "
+                    f"{ui.safe(chosen['team']) if isinstance(chosen['team'], str) else ui.BLANK} · "
+                    f"projected savings {ui.md_money(chosen['projected_savings_usd'])}")
+        if isinstance(chosen.get("would_change"), str) and chosen["would_change"]:
+            st.markdown(f"**{labels.field('would_change')}:** {ui.safe(chosen['would_change'])}")
+        ui.page_link("pages/2_Project_review.py", f"Open the review of {ui.safe(chosen['project'])}",
+                     project=str(chosen["project_id"]))
+st.caption(f"{len(view):,} of {len(scored):,} projects shown. Select a row to read it in full and open its review.")
 overrides = dict(p.inputs[3])
 named = ui.scenario_name() or None
 ui.table_downloads(export.machine_table(view).assign(scenario=scenario.tag(overrides, named)),

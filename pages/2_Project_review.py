@@ -10,7 +10,7 @@ from core import charts, explain, labels, portfolio, pricing, task
 from core.judge import reasons
 from core.loader.detect import quote
 from core.minutes import DECISIONS
-from core.numbers import count, counted, percent
+from core.numbers import count, counted, money_column, percent
 from core.store import StoreError
 from ui import costs
 
@@ -200,8 +200,11 @@ if row["judged"]:
         ("Sunk", "Already spent (excluded)", spent),
     ], columns=["path", "term", "usd"])
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
+    # One money style for the whole column ($4.50M, $0.05M), not $4.5M beside $52,560 and $282K.
+    amounts = [a.replace("$", "\\$") for a in money_column(breakdown["usd"])]
     c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
-        f"| {path} | {term} | {ui.md_money(amount)} |" for path, term, amount in breakdown.itertuples(index=False)))
+        f"| {path} | {term} | {amount} |" for (path, term, _), amount in zip(breakdown.itertuples(index=False),
+                                                                           amounts, strict=True)))
     st.caption(
         f"Break-even volume over {counted(h, 'year')}: {portfolio.calls_or_never(row['break_even_daily_calls'])} calls/day "
         f"(API prices fall {percent(pricing.api_decline(cfg))} a year, GPU prices "

@@ -53,7 +53,8 @@ def verdict_badges(verdicts: pd.Series) -> pd.Series:
     return verdicts.map(lambda v: [v])
 
 
-def verdict_column() -> object:
-    """A read-only column of verdict labels in the shared verdict colours."""
-    return st.column_config.MultiselectColumn("Verdict", width="small", options=list(VERDICT_BADGE),
+def verdict_column(width: int | str = 140) -> object:
+    """A read-only column of verdict labels in the shared verdict colours, wide enough for the longest label
+    ("Recommended path" was cut at 1920 px in the "small" width)."""
+    return st.column_config.MultiselectColumn("Verdict", width=width, options=list(VERDICT_BADGE),
                                               color=list(VERDICT_BADGE.values()), format_func=labels.verdict)
