@@ -56,17 +56,49 @@ m[2].metric("Revisit dates passed", f"{int(passed.sum()):,}",
 table = shown.iloc[::-1].copy()
 table["decision"] = labels.column(table["decision"], "decisions")
 table["revisit"] = [f"{d} (passed)" if p else d for d, p in zip(table["revisit"], passed.iloc[::-1], strict=True)]
-st.dataframe(table.replace("", ui.BLANK)[minutes.MINUTES_COLUMNS], hide_index=True, width="stretch",
-             key="decisions_table",
-             column_config={"recorded_at": "Recorded (UTC)", "portfolio": "Portfolio", "project_id": "Id",
-                            "project": "Project", "team": "Team", "decision": "Decision", "reviewer": "Reviewer",
-                            "revisit": "Revisit on", "note": "Note", "review_id": "Review"})
+table["recorded_at"] = table["recorded_at"].str.removesuffix(" UTC").str[:16]
+# People read names, not ids; the portfolio only when more than one is shown. Widths fit a 1280 px screen with the
+# note widest; a selected row shows its note in full below.
+columns = ["recorded_at", *(["portfolio"] if everything else []), "project", "team", "decision", "reviewer",
+           "revisit", "note"]
+table = table.reset_index(drop=True)
+picked = st.dataframe(
+    table[columns], hide_index=True, width="stretch", key="decisions_table", placeholder=ui.BLANK,
+    on_select="rerun", selection_mode="single-row",
+    column_config={"recorded_at": st.column_config.TextColumn("Recorded (UTC)", width=135),
+                   "portfolio": st.column_config.TextColumn("Portfolio", width=110),
+                   "project": st.column_config.TextColumn("Project", width=220),
+                   "team": st.column_config.TextColumn("Team", width=120),
+                   "decision": st.column_config.TextColumn("Decision", width=115),
+                   "reviewer": st.column_config.TextColumn("Reviewer", width=100),
+                   "revisit": st.column_config.TextColumn("Revisit on", width=140),
+                   "note": st.column_config.TextColumn("Note", width=300 if everything else 400)})
+if picked.selection.rows:
+    row = table.iloc[picked.selection.rows[0]]
+    with st.container(border=True, key="decision_details"):
+        st.markdown(f"**{ui.safe(row['project'])}** · {ui.safe(row['decision'])} · {ui.safe(row['reviewer'])} · "
+                    f"recorded {ui.safe(row['recorded_at'])} UTC" + (f" · revisit {ui.safe(row['revisit'])}"
+                                                                     if row["revisit"] else ""))
+        st.markdown(ui.safe(row["note"]) if row["note"] else "No note.")
+else:
+    st.caption("Select a row to read its note in full.")
 
-st.subheader("Meeting minutes")
+st.subheader("Minutes and the decision log")
 stem = f"decisions_{today.isoformat()}"
+if p.scored is not None:
+    scenario_name = ui.scenario_name()
+    decisions, _ = ui.current_decisions()
+    args = (*p.inputs, decisions, scenario_name, portfolio)
+    m1, m2 = st.columns(2)
+    m1.download_button("Minutes (Markdown)", lambda: ui.board_file("minutes_md", *args),
+                       file_name=f"{stem}_minutes.md", mime="text/markdown", key="minutes_md", on_click="ignore",
+                       help="The minutes of the review on screen: who decided, the savings, the decisions grouped, "
+                            "the actions with owners and due dates, open items.")
+    m2.download_button("Minutes (HTML, printable)", lambda: ui.board_file("minutes_html", *args),
+                       file_name=f"{stem}_minutes.html", mime="text/html", key="minutes_html", on_click="ignore")
 d1, d2 = st.columns(2)
-# Built from the filtered entries, oldest first; CSV neutralises formulas, Markdown escapes markup.
-d1.download_button("Minutes (CSV)", minutes.minutes_csv(shown).encode("utf-8"), file_name=f"{stem}.csv",
+# Built from the filtered entries, oldest first; CSV neutralises formulas, Markdown escapes markup by context.
+d1.download_button("Decision log (CSV)", minutes.minutes_csv(shown).encode("utf-8"), file_name=f"{stem}.csv",
                    mime="text/csv", key="minutes_csv", on_click="ignore")
-d2.download_button("Minutes (Markdown)", minutes.minutes_markdown(shown, today).encode("utf-8"),
-                   file_name=f"{stem}.md", mime="text/markdown", key="minutes_md", on_click="ignore")
+d2.download_button("Decision log (Markdown)", minutes.minutes_markdown(shown, today).encode("utf-8"),
+                   file_name=f"{stem}.md", mime="text/markdown", key="decision_log_md", on_click="ignore")

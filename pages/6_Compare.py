@@ -58,7 +58,7 @@ for z in result.zombies.itertuples(index=False):
                          f"({z.earlier_project_id})."))
         who = f" by {z.earlier_reviewer}" if z.earlier_reviewer else ""
         when = f" on {z.earlier_recorded_at}" if z.earlier_recorded_at else ""
-        st.markdown(ui.safe(f"Earlier decision: {z.earlier_decision}{who}{when}."))
+        st.markdown(ui.safe(f"Earlier decision: {labels.label('decisions', z.earlier_decision)}{who}{when}."))
         if z.earlier_note:
             st.text(f"Note: {z.earlier_note}")
         ui.page_link("pages/2_Project_review.py", f"Review {ui.safe(z.project)}", project=z.project_id)
@@ -67,9 +67,16 @@ for change, title in (("new", "New projects"), ("removed", "Removed projects"), 
     rows = result.of(change)
     if len(rows):
         st.subheader(title)
-        cols = ["project_id", "project", "team", "verdict_before", "verdict_after"]
-        st.dataframe(rows[cols].replace("", ui.BLANK), hide_index=True, width="stretch", key=f"compare_{change}",
-                     column_config={"project_id": "Id", "project": "Project", "team": "Team",
-                                    "verdict_before": "Verdict before", "verdict_after": "Verdict now"})
+        cols = ["project", "team", "verdict_before", "verdict_after", "project_id"]
+        shown = rows[cols].replace("", None).copy()
+        for col in ("verdict_before", "verdict_after"):
+            shown[col] = shown[col].map(lambda v: None if v is None or v != v else labels.verdict(v))
+        # Verdicts in words, names first and wide enough to read whole at 1280 px; blanks as a dash.
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"compare_{change}", placeholder=ui.BLANK,
+                     column_config={"project": st.column_config.TextColumn("Project", width=340),
+                                    "team": st.column_config.TextColumn("Team", width=180),
+                                    "verdict_before": st.column_config.TextColumn("Verdict before", width=170),
+                                    "verdict_after": st.column_config.TextColumn("Verdict now", width=170),
+                                    "project_id": st.column_config.TextColumn("Id", width=140)})
 
 ui.table_downloads(result.changes, "comparison", "compare_download", "Comparison")
