@@ -47,11 +47,6 @@ def _clear_widgets() -> None:
         ss.pop(_widget_key(key), None)
 
 
-def _reset() -> None:
-    ss.overrides = {}
-    _clear_widgets()
-
-
 def _on_upload() -> None:
     f = ss.get("upload_assumptions")
     if f is None:
@@ -99,31 +94,37 @@ def _use_scenario(name: str) -> None:
     ss.overrides = dict(ss.scenarios[name])
 
 
-def _comparison(overrides: dict) -> None:
-    """Kill-list savings and per-project verdict changes, baseline against a scenario, side by side."""
+BASELINE = "Baseline (the defaults)"
+
+
+def _comparison(first: str, second: str, overrides_of: dict[str, dict]) -> None:
+    """Kill-list savings and per-project verdict changes of two scenarios (the baseline among them), side by side."""
     p = ui.current()
     if p.scored is None:
         st.info("Load a roadmap on the Home page to compare scenarios.")
         return
     data, name, mapping, _, tasks = p.inputs
-    base = ui.scored_for(data, name, mapping, (), tasks)[1]
-    scen = ui.scored_for(data, name, mapping, tuple(sorted(overrides.items())), tasks)[1]
+    a_over, b_over = overrides_of[first], overrides_of[second]
+    base = ui.scored_for(data, name, mapping, tuple(sorted(a_over.items())), tasks)[1]
+    scen = ui.scored_for(data, name, mapping, tuple(sorted(b_over.items())), tasks)[1]
     b, s_ = portfolio.summarize(base), portfolio.summarize(scen)
-    st.caption(ui.md_text(scenario.describe(overrides)))
+    a_name, b_name = (("baseline" if name == BASELINE else f"scenario {name}") for name in (first, second))
+    st.caption(ui.safe(f"{a_name}: {scenario.describe(a_over)} · {b_name}: {scenario.describe(b_over)}"))
     m = st.columns(4)
-    m[0].metric("Kill-list savings, baseline", ui.usd(b.kill_list_savings_usd))
+    m[0].metric(f"Kill-list savings, {ui.safe(a_name)}", ui.usd(b.kill_list_savings_usd))
     change = s_.kill_list_savings_usd - b.kill_list_savings_usd
-    m[1].metric("Kill-list savings, scenario", ui.usd(s_.kill_list_savings_usd),
+    m[1].metric(f"Kill-list savings, {ui.safe(b_name)}", ui.usd(s_.kill_list_savings_usd),
                 delta=ui.usd(change) if round(change) else None)
-    m[2].metric("On the kill list, baseline", f"{b.kill + b.prove:,}")
+    m[2].metric(f"On the kill list, {ui.safe(a_name)}", f"{b.kill + b.prove:,}")
     moved_on = (s_.kill + s_.prove) - (b.kill + b.prove)
-    m[3].metric("On the kill list, scenario", f"{s_.kill + s_.prove:,}", delta=f"{moved_on:+,}" if moved_on else None)
+    m[3].metric(f"On the kill list, {ui.safe(b_name)}", f"{s_.kill + s_.prove:,}",
+                delta=f"{moved_on:+,}" if moved_on else None)
     diff = scenario.compare(base, scen)
     moved = diff[diff["verdict_changed"] | diff["savings_change_usd"].abs().gt(0.5)]
     if moved.empty:
-        st.success("No verdict and no projected saving changes under this scenario.")
+        st.success("No verdict and no projected saving differs between these two.")
         return
-    st.caption(f"{int(diff['verdict_changed'].sum()):,} verdicts change; {len(moved):,} projects change in verdict "
+    st.caption(f"{int(diff['verdict_changed'].sum()):,} verdicts differ; {len(moved):,} projects differ in verdict "
                "or projected savings (verdict changes first).")
     shown = pd.DataFrame({
         "project": moved["project"],
@@ -135,9 +136,9 @@ def _comparison(overrides: dict) -> None:
     ui.money_grid(shown, money, "verdict changes come first, then the largest changes in savings",
                   hide_index=True, width="stretch", key="scenario_diff",
                   column_config={"project": st.column_config.TextColumn("Project", width="medium"),
-                                 "verdict": st.column_config.TextColumn("Verdict, baseline → scenario"),
-                                 "baseline": st.column_config.Column("Savings, baseline", help=ui.blank_help()),
-                                 "scenario": st.column_config.Column("Savings, scenario", help=ui.blank_help()),
+                                 "verdict": st.column_config.TextColumn(f"Verdict, {a_name} → {b_name}"),
+                                 "baseline": st.column_config.Column(f"Savings, {a_name}", help=ui.blank_help()),
+                                 "scenario": st.column_config.Column(f"Savings, {b_name}", help=ui.blank_help()),
                                  "change": st.column_config.Column("Change")})
 
 
@@ -149,15 +150,15 @@ if err := ss.pop("assumption_error", None):
 if note := ss.pop("assumption_notice", None):
     st.success(ui.safe(note))
 
-t1, t2, t3 = st.columns([1, 1, 2])
+# One reset: the scenario badge's "Reset to defaults" at the top, shown whenever an assumption is changed.
+t1, t3 = st.columns([1, 2])
 t1.download_button("Download as YAML", config.to_yaml(cfg).encode("utf-8"), file_name="assumptions.yaml",
                    mime="application/x-yaml", key="download_assumptions", on_click="ignore")
-t2.button("Reset to defaults", key="reset_assumptions", on_click=_reset, disabled=not ss.overrides)
 t3.file_uploader("Load assumptions (YAML)", type=["yaml", "yml"], key="upload_assumptions", on_change=_on_upload)
 
 st.header("Scenarios")
-st.caption("Change assumptions below, save them under a name, and compare any saved scenario with the baseline "
-           "(the defaults). Saved scenarios are kept with this review: a refresh or the review's link brings "
+st.caption("Change assumptions below, save them under a name, and compare any two saved scenarios, or one with "
+           "the baseline (the defaults), side by side. Saved scenarios are kept with this review: a refresh or the review's link brings "
            "them back, and everyone on the review sees them.")
 saved, unavailable = ui.saved_scenarios()
 if unavailable:
@@ -169,7 +170,7 @@ s2.button("Save scenario", key="scenario_save", on_click=_save_scenario, disable
 options = list(ss.scenarios) + ([CURRENT] if ss.overrides and not ui.scenario_name() else [])
 if options:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    picked = c1.selectbox("Compare with the baseline", options, key="scenario_compare")
+    picked = c1.selectbox("Scenario", options, key="scenario_compare")
     if picked != CURRENT:
         c2.button("Use this scenario", key="scenario_use", on_click=_use_scenario, args=(picked,))
         found = next(s for s in saved if s.name == picked)
@@ -178,7 +179,11 @@ if options:
         d1, d2 = st.columns([3, 1], vertical_alignment="center")
         d1.caption(ui.safe(f"Saved{by}{when}."))
         d2.button("Delete this scenario", key="scenario_delete", on_click=_delete_scenario, args=(picked,))
-    _comparison(ss.overrides if picked == CURRENT else ss.scenarios[picked])
+    others = [BASELINE] + [o for o in options if o != picked]
+    against = st.selectbox("Compared with", others, key="scenario_compare_with",
+                           help="The baseline, or any other saved scenario: both are shown side by side.")
+    overrides_of = {BASELINE: {}, CURRENT: dict(ss.overrides), **{k: dict(v) for k, v in ss.scenarios.items()}}
+    _comparison(against, picked, overrides_of)
 
 for group, items in groupby(params.values(), key=lambda p: p.group):
     with st.expander(group, expanded=group in ("Horizon", "People")):

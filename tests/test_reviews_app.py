@@ -210,7 +210,7 @@ def test_compare_page_shows_the_zombie_with_its_earlier_decision(db):
     assert _metric(at, "Zombies") == "1"  # decisions were recorded, so only the decided kill counts
     zombie = _shown(at.error[0].value)
     assert "Support reply drafter (EU) (ACM-014) is back under a closely matching name" in zombie
-    assert any("kill by Dana" in _shown(m.value) for m in at.markdown)
+    assert any("Kill by Dana" in _shown(m.value) for m in at.markdown)  # the decision in words
     assert any("Use the FM API with retrieval" in t.value for t in at.text)
 
 
