@@ -323,6 +323,18 @@ def test_a_control_character_in_a_team_name_does_not_take_the_server_down(server
     try:
         page = context.new_page()
         _upload_and_open_kill_list(page, server, hostile)
+        # The brief and the slides draw charts: built on request, under a spinner, then offered.
+        page.get_by_role("button", name="Build the slides and the meeting brief").click()
+        page.get_by_role("button", name="Slides (PowerPoint)").wait_for(timeout=120_000)
+        with page.expect_download(timeout=60_000) as deck_info:
+            page.get_by_role("button", name="Slides (PowerPoint)").click()
+        deck = tmp_path / "deck.pptx"
+        deck_info.value.save_as(deck)
+        from pptx import Presentation
+
+        texts = " ".join(shape.text_frame.text for slide in Presentation(str(deck)).slides
+                         for shape in slide.shapes if shape.has_text_frame)
+        assert "\x01" not in texts and "\x1b" not in texts and "Summary" in texts
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="Meeting brief (HTML)").click()
         brief = tmp_path / "brief.html"
