@@ -54,8 +54,8 @@ picked = ui.money_grid(
     # Widths add up to the 1,110 px a 1280 px screen leaves, so every column shows without scrolling sideways; a
     # name too long for its column is read in full by selecting its row.
     column_config={
-        "project": st.column_config.TextColumn(labels.field("project"), width=200),
-        "team": st.column_config.TextColumn(labels.field("team"), help=blank, width=130),
+        "project": st.column_config.TextColumn(labels.field("project"), width=190),
+        "team": st.column_config.TextColumn(labels.field("team"), help=blank, width=140),
         "approach": st.column_config.TextColumn(labels.field("approach"), width=120),
         "task": st.column_config.TextColumn(labels.field("task"), width=75),
         "verdict": ui.verdict_column(width=125),

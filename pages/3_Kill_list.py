@@ -75,21 +75,21 @@ with table_tab:
         column_order=["rank", "project", "team", "verdict", "build_trap_score", "projected_savings_usd", "decision",
                       "decision_reviewer", "revisit_on", "decision_note", "recommendation", "evidence_needed"],
         column_config={
-            # Widths fit the 1,150 px a 1280 px screen leaves: the columns up to Revisit always show in full;
-            # the long sentences are read in full in the row's details below (and on the cards).
-            "rank": st.column_config.NumberColumn("#", width=36, format="%d"),
-            "project": st.column_config.TextColumn(labels.field("project"), width=250),
-            "team": st.column_config.TextColumn(labels.field("team"), width=130, help=ui.blank_help()),
-            "verdict": ui.verdict_column(),
+            # Widths fit the 1,080 px a 1280 px screen leaves beside the row checkboxes, Note included; a long
+            # name, note or sentence is read in full in the selected row's details below (and on the cards).
+            "rank": st.column_config.NumberColumn("#", width=32, format="%d"),
+            "project": st.column_config.TextColumn(labels.field("project"), width=205),
+            "team": st.column_config.TextColumn(labels.field("team"), width=135, help=ui.blank_help()),
+            "verdict": ui.verdict_column(width=95),
             "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
-                                                                width=80),
-            "projected_savings_usd": st.column_config.NumberColumn("Savings", width=80, format=fmt,
+                                                                width=70),
+            "projected_savings_usd": st.column_config.NumberColumn("Savings", width=62, format=fmt,
                                                                    help=f"Projected savings over {counted(h, 'year')}."),
-            "decision": st.column_config.TextColumn(labels.field("decision"), width=110),
-            "decision_reviewer": st.column_config.TextColumn("Reviewer", width=100),
-            "revisit_on": st.column_config.TextColumn("Revisit", width=120,
+            "decision": st.column_config.TextColumn(labels.field("decision"), width=112),
+            "decision_reviewer": st.column_config.TextColumn("Reviewer", width=110),
+            "revisit_on": st.column_config.TextColumn("Revisit", width=140,
                                                       help="Marked (passed) when the date has gone by."),
-            "decision_note": st.column_config.TextColumn("Note", width=180),
+            "decision_note": st.column_config.TextColumn("Note", width=110),
             "recommendation": st.column_config.TextColumn(labels.field("recommendation"), width=260),
             "evidence_needed": st.column_config.TextColumn(labels.field("evidence_needed"), width=260,
                                                            help="Blank (—) when no evidence is asked for."),
