@@ -63,12 +63,12 @@ columns = ["recorded_at", *(["portfolio"] if everything else []), "project", "te
            "revisit", "note"]
 table = table.reset_index(drop=True)
 picked = st.dataframe(
-    table[columns], hide_index=True, width="stretch", key="decisions_table", placeholder=ui.BLANK,
+    table[columns].replace("", None), hide_index=True, width="stretch", key="decisions_table", placeholder=ui.BLANK,
     on_select="rerun", selection_mode="single-row",
     column_config={"recorded_at": st.column_config.TextColumn("Recorded (UTC)", width=135),
                    "portfolio": st.column_config.TextColumn("Portfolio", width=110),
                    "project": st.column_config.TextColumn("Project", width=220),
-                   "team": st.column_config.TextColumn("Team", width=120),
+                   "team": st.column_config.TextColumn("Team", width=140),
                    "decision": st.column_config.TextColumn("Decision", width=115),
                    "reviewer": st.column_config.TextColumn("Reviewer", width=100),
                    "revisit": st.column_config.TextColumn("Revisit on", width=140),
