@@ -46,17 +46,26 @@ class Pack:
 
 def build(scored: pd.DataFrame, horizon: int, *, portfolio_name: str, source: str, scenario: str,
           current: pd.DataFrame | None = None, today: date | None = None, attendees: tuple[str, ...] = (),
-          meeting: str = "", held_on: date | None = None) -> Pack:
-    """A pack from a scored portfolio and the current decisions (Store.current(): indexed by project id)."""
+          meeting: str = "", held_on: date | None = None, taken: pd.DataFrame | None = None) -> Pack:
+    """A pack from a scored portfolio and the current decisions (Store.current(): indexed by project id).
+
+    `taken`, for a meeting's minutes (core.meetings.latest_taken: by project id), gives each decision's savings as
+    they stood when it was taken, and the action's owner and due date."""
     today = today or date.today()
     kill = portfolio.kill_list(scored)
     decided = minutes.current_table(kill["project_id"], current, today)
     for col in minutes.DECISION_COLUMNS:
         kill[col] = decided[col].to_numpy()
-    if "came_back" in kill.columns:
-        kill["came_back"] = [_truthy(v) for v in kill["came_back"]]
-    else:
-        kill["came_back"] = False
+    # came_back (core.comeback) is a sentence ("Came back: killed on 2026-09-30 by Dana — note"); older callers
+    # give yes/no. The sentence is kept to be shown; the flag says whether there is one.
+    if taken is not None and len(taken):
+        got = taken.reindex(kill["project_id"])
+        kill["savings_at_decision_usd"] = pd.to_numeric(got["savings_usd"], errors="coerce").to_numpy()
+        kill["action_owner"] = got["action_owner"].fillna("").astype(str).to_numpy()
+        kill["action_due"] = got["action_due"].fillna("").astype(str).to_numpy()
+    given = kill["came_back"] if "came_back" in kill.columns else pd.Series([None] * len(kill), index=kill.index)
+    kill["came_back_text"] = [_sentence(v) for v in given]
+    kill["came_back"] = [_truthy(v) for v in given]
     return Pack(portfolio_name, source, today, scenario, horizon, scored, kill, tuple(attendees), meeting, held_on)
 
 
@@ -64,8 +73,15 @@ def _truthy(value: object) -> bool:
     if is_blank(value):
         return False
     if isinstance(value, str):
-        return value.strip().lower() in ("yes", "true", "1", "y")
+        return value.strip().lower() not in ("no", "false", "0", "n")
     return bool(value)
+
+
+def _sentence(value: object) -> str:
+    """The came-back sentence when the value is one (not a bare yes/no)."""
+    if isinstance(value, str) and _truthy(value) and value.strip().lower() not in ("yes", "true", "1", "y"):
+        return " ".join(value.split())
+    return ""
 
 
 def has_split(frame: pd.DataFrame) -> bool:
@@ -115,9 +131,15 @@ def would_change(row: pd.Series) -> str:
     return " ".join(parts)
 
 
+def savings_as_decided(row: pd.Series) -> object:
+    """The projected savings as they stood when the decision was taken (a meeting's), else as scored now."""
+    then = row.get("savings_at_decision_usd")
+    return row["projected_savings_usd"] if is_blank(then) else then
+
+
 def owner(row: pd.Series) -> str:
-    """Who owns the action: the project's owner from the roadmap, else who recorded the decision."""
-    for value in (row.get("owner"), row.get("decision_reviewer")):
+    """Who owns the action: the meeting's action owner, the project's owner from the roadmap, else who decided."""
+    for value in (row.get("action_owner"), row.get("owner"), row.get("decision_reviewer")):
         if not is_blank(value):
             return str(value)
     return ""
@@ -130,9 +152,11 @@ def actions(pack: Pack) -> pd.DataFrame:
     for _, r in pack.kill.iterrows():
         if r["decision"] == "open":
             continue
+        due = r.get("action_due") or r["revisit_on"]
+        passed = bool(r["revisit_passed"]) if due == r["revisit_on"] else bool(due) and due < pack.made_on.isoformat()
         rows.append({"project": str(r["project"]), "decision": r["decision"],
                      "action": words.get(r["decision"], labels.label("decisions", r["decision"])),
-                     "owner": owner(r), "due": r["revisit_on"], "passed": bool(r["revisit_passed"])})
+                     "owner": owner(r), "due": due, "passed": passed})
     return pd.DataFrame(rows, columns=["project", "decision", "action", "owner", "due", "passed"])
 
 

@@ -8,9 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from core import board
 
 if TYPE_CHECKING:
+    from core.meetings import Meeting
     from core.store import Review, Store
 
 MINUTES_FORMATS = ("md", "html")
@@ -65,12 +68,17 @@ def slides(args: argparse.Namespace, usage_error: type[Exception]) -> bytes:
     name = args.portfolio or portfolio_name(path.name)
     current = None
     if args.db or args.portfolio:
-        from core.review_cli import open_store
+        from core.review_cli import came_back, open_store
+        from core.store import database_url
 
+        url = args.db or database_url()
         try:
-            current = open_store(args.db, usage_error).current(name)
+            current = open_store(url, usage_error).current(name)
         except StoreError as exc:
             raise usage_error(str(exc).rstrip(".")) from None
+        # Zombies: the projects an earlier review of the portfolio killed that come back in this file.
+        back = came_back(url, name, path, scored, usage_error)
+        scored["came_back"] = [back.get(pid, "") for pid in scored["project_id"]]
     pack = board.build(scored, int(cfg.horizon_years), portfolio_name=name, source=path.name,
                        scenario=scenario_words(config.changed(cfg)), current=current)
     return slides.build_deck(pack, n)
@@ -110,9 +118,10 @@ def _review(store: Store, args: argparse.Namespace, usage_error: type[Exception]
     return review
 
 
-def review_pack(store: Store, review: Review, usage_error: type[Exception], today: date | None = None) -> board.Pack:
+def review_pack(store: Store, review: Review, usage_error: type[Exception], today: date | None = None,
+                meeting: Meeting | None = None, taken: pd.DataFrame | None = None) -> board.Pack:
     """A review scored from its stored file under its own assumptions and task changes, with its portfolio's
-    current decisions."""
+    current decisions; or, given a meeting, under the meeting's assumptions with the decisions taken in it."""
     from core import config, portfolio
     from core.loader import load_roadmap
     from core.task import set_on_review
@@ -120,13 +129,27 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
     if review.data is None:
         raise usage_error(f"review {review.id} has no stored file")
     roadmap = load_roadmap(review.data, name=review.file_name, mapping=review.mapping)
+    overrides = meeting.overrides if meeting is not None else review.overrides
     try:
-        cfg = config.make(review.overrides) if review.overrides else config.defaults()
+        cfg = config.make(overrides) if overrides else config.defaults()
     except config.ConfigError as exc:
         raise usage_error(f"review {review.id}'s saved assumptions no longer fit this version of the app: "
                           f"{str(exc).rstrip('.')}") from None
     projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
     scored = portfolio.score(projects, cfg)
+    from core import comeback
+
+    back = comeback.for_review(store, review, scored)
+    scored["came_back"] = [back.get(pid, "") for pid in scored["project_id"]]
+    if meeting is not None:
+        day = meeting.started_at.date()
+        latest = taken if taken is not None else pd.DataFrame()
+        current = latest.reindex(columns=["decision", "reviewer", "note", "revisit"])
+        words = scenario_words(overrides or {})
+        return board.build(scored, int(cfg.horizon_years), portfolio_name=meeting.portfolio, source=review.file_name,
+                           scenario=f"{meeting.scenario}: {words}" if meeting.scenario else words, current=current,
+                           today=today or day, attendees=meeting.attendees,
+                           meeting=f"review meeting of {meeting.portfolio}", held_on=day, taken=latest)
     current = store.current(review.portfolio)
     # The review's date is that of its last decision (when the meeting took them), else of the review itself.
     stamps = [str(v)[:10] for v in current["recorded_at"] if str(v)[:10]] if len(current) else []
@@ -136,8 +159,15 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
 
 
 def meeting_pack(store: Store, meeting_id: str, usage_error: type[Exception]) -> board.Pack:
-    """The minutes of a recorded meeting, once the store keeps meetings (issue 15); until then one sentence."""
-    read = getattr(store, "meeting", None)
-    if read is None:
-        raise usage_error("this version's store keeps no meetings; give --review ID for a review's minutes")
-    raise usage_error(f"no meeting with id '{meeting_id}' in the store")
+    """The minutes of a recorded meeting: its attendees, its assumptions, the decisions taken in it with the
+    savings as they stood then, and the actions' owners and due dates (core.meetings)."""
+    from core import meetings
+
+    found = meetings.minutes_record(store, meeting_id)
+    if found is None:
+        raise usage_error(f"no meeting with id '{meeting_id}' in the store")
+    meeting, taken = found
+    review = store.review(meeting.review_id)
+    if review is None:
+        raise usage_error(f"meeting {meeting_id}'s review can no longer be read")
+    return review_pack(store, review, usage_error, meeting=meeting, taken=meetings.latest_taken(taken))

@@ -79,8 +79,12 @@ def people_table(kill: pd.DataFrame, scenario_tag: str) -> pd.DataFrame:
             values = values.map(labels.sentences)
         elif col == "decision":
             values = values.map(lambda d: labels.label("decisions", d))
-        elif col in ("revisit_passed", "came_back"):
+        elif col == "revisit_passed":
             values = values.map(_yes)
+        elif col == "came_back":
+            # core.comeback's sentence when there is one, else yes/blank.
+            values = values.map(lambda v: " ".join(v.split()) if isinstance(v, str) and _yes(v) == "" and v.strip()
+                                and v.strip().lower() not in ("no", "false", "0") else _yes(v))
         elif col in DATE_COLUMNS:
             values = values.map(_day).astype(object)
         elif col == "break_even_daily_calls":

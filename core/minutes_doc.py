@@ -70,6 +70,16 @@ def _h(value: object) -> str:
     return BLANK if is_blank(value) else html.escape(" ".join(text.clean(value).split()))
 
 
+def _decided_total(rows: pd.DataFrame) -> float:
+    return float(sum(v for v in (board.savings_as_decided(r) for _, r in rows.iterrows()) if not is_blank(v)))
+
+
+def _back(row: pd.Series, escape) -> str:
+    """The came-back sentence (core.comeback), escaped for where it goes, or the general one."""
+    said = row.get("came_back_text")
+    return escape(said) if said else "killed in an earlier review, back as a custom model."
+
+
 def _groups(pack: board.Pack) -> list[tuple[str, pd.DataFrame]]:
     decided = pack.kill[pack.kill["decision"] != "open"]
     extra = [d for d in decided["decision"].unique() if d not in ORDER]
@@ -130,11 +140,11 @@ def markdown(pack: board.Pack) -> str:
         out.append("No decision was recorded.")
     for decision, rows in groups:
         out += [f"### {labels.label('decisions', decision)}: {counted(len(rows), 'project')}, "
-                f"{money(board.total(rows))}", ""]
+                f"{money(_decided_total(rows))}", ""]
         for _, r in rows.iterrows():
             note = f" Note: {md(r['decision_note'])}." if r["decision_note"] else ""
             out.append(f"- **{md(r['project'])}** ({md(r.get('team'))}), "
-                       f"{money(r['projected_savings_usd'], 'needs volume')}. {md(board.reason(r))}{note}")
+                       f"{money(board.savings_as_decided(r), 'needs volume')}. {md(board.reason(r))}{note}")
         out.append("")
     out += ["## Actions", ""]
     acts = board.actions(pack)
@@ -145,8 +155,7 @@ def markdown(pack: board.Pack) -> str:
         out.append(f"- {md(r.action)}: **{md(r.project)}**. Owner: {md(r.owner or 'not named')}; {due}.")
     out += ["", "## Projects that came back", ""]
     back = board.came_back(pack)
-    out += [f"- **{md(r['project'])}** ({md(r.get('team'))}): killed in an earlier review, back as a custom model."
-            for _, r in back.iterrows()] or ["None."]
+    out += [f"- **{md(r['project'])}** ({md(r.get('team'))}): {_back(r, md)}" for _, r in back.iterrows()] or ["None."]
     out += ["", "## Open items", ""]
     out += [f"- {md(item)}" for item in board.open_items(pack)] or ["None."]
     return "\n".join(out) + "\n"
@@ -180,11 +189,11 @@ def html_page(pack: board.Pack) -> str:
         out.append("<p>No decision was recorded.</p>")
     for decision, rows in groups:
         out.append(f"<h3>{_h(labels.label('decisions', decision))}: {counted(len(rows), 'project')}, "
-                   f"{_h(money(board.total(rows)))}</h3><ul>")
+                   f"{_h(money(_decided_total(rows)))}</h3><ul>")
         for _, r in rows.iterrows():
             note = f" Note: {_h(r['decision_note'])}." if r["decision_note"] else ""
             out.append(f"<li><b>{_h(r['project'])}</b> ({_h(r.get('team'))}), "
-                       f"{_h(money(r['projected_savings_usd'], 'needs volume'))}. {_h(board.reason(r))}{note}</li>")
+                       f"{_h(money(board.savings_as_decided(r), 'needs volume'))}. {_h(board.reason(r))}{note}</li>")
         out.append("</ul>")
     out.append("<h2>Actions</h2>")
     acts = board.actions(pack)
@@ -196,9 +205,8 @@ def html_page(pack: board.Pack) -> str:
         out.append("</ul>")
     out.append("<h2>Projects that came back</h2>")
     back = board.came_back(pack)
-    out.append("<ul>" + "".join(f"<li><b>{_h(r['project'])}</b> ({_h(r.get('team'))}): killed in an earlier review, "
-                                "back as a custom model.</li>" for _, r in back.iterrows()) + "</ul>"
-               if len(back) else "<p>None.</p>")
+    out.append("<ul>" + "".join(f"<li><b>{_h(r['project'])}</b> ({_h(r.get('team'))}): {_back(r, _h)}</li>"
+                                for _, r in back.iterrows()) + "</ul>" if len(back) else "<p>None.</p>")
     items = board.open_items(pack)
     out.append("<h2>Open items</h2>")
     out.append("<ul>" + "".join(f"<li>{_h(i)}</li>" for i in items) + "</ul>" if items else "<p>None.</p>")

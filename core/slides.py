@@ -186,9 +186,11 @@ def _project_slide(prs, pack: board.Pack, rank: int, r: pd.Series) -> None:
          18, 11, bold=True, colour=_rgb(VERDICT_TEXT_COLORS.get(verdict, "#111318")), max_lines=1)
     y = 1.95
     if r.get("came_back"):
-        _box(s, MARGIN, y, W - 2 * MARGIN, 0.5, "Came back: an earlier review killed this project and it returns "
-             "as a custom model.", 16, 11, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF), fill=WARN, max_lines=1)
-        y += 0.6
+        said = _clean(r.get("came_back_text")) if r.get("came_back_text") else (
+            "Came back: an earlier review killed this project and it returns as a custom model.")
+        _box(s, MARGIN, y, W - 2 * MARGIN, 0.6, said, 16, 10, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF),
+             fill=WARN, max_lines=2)
+        y += 0.7
     decision = labels.label("decisions", r["decision"])
     if r["decision_note"]:
         decision += f": {_clean(r['decision_note'])}"

@@ -163,3 +163,28 @@ def test_the_cli_writes_the_minutes_of_the_latest_review_scored_from_its_stored_
     assert bad.returncode == 2 and bad.stderr == "error: no review with id 'nope' in the store\n"
     meeting = _cli("minutes", "--meeting", "m1", env=env)
     assert meeting.returncode == 2 and "Traceback" not in meeting.stderr
+
+
+def test_minutes_of_a_meeting_name_its_attendees_and_the_savings_as_taken(tmp_path):
+    from core import meetings
+    from core.board_cli import meeting_pack
+    from core.store import Decision, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'airr.db'}")
+    data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+    review = store.create_review("bank", "bank.csv", data, who="Dana")
+    meeting = meetings.start(store, review.id, "bank", ["Dana Whitfield", "Lee Park", "CFO www.cfo.example"],
+                             overrides={"horizon_years": 5}, scenario="Five years", who="Dana")
+    meetings.record(store, meeting, Decision("bank", "BNK-005", "BankGPT internal foundation model", "kill", "Dana",
+                                             "Too costly", None, review.id),
+                    savings={"projected_savings_usd": 1_234_567}, action_owner="Priya Raman",
+                    action_due=date(2027, 2, 1))
+    pack = meeting_pack(store, meeting.id, ValueError)
+    seen, tags = _read(minutes_doc.markdown(pack))
+    assert "Attendees: Dana Whitfield, Lee Park, CFO www.cfo.example" in seen and "a" not in tags
+    assert "Scenario: Five years: Horizon 5 years (default 3 years)" in seen
+    assert "Kill: 1 project, $1.2M" in seen  # the savings as they stood when the decision was taken
+    assert "Owner: Priya Raman; due 2027-02-01." in seen
+    assert f"Date: {meeting.started_at:%Y-%m-%d}" in seen and "Minutes: review meeting of bank" in seen
+    with pytest.raises(ValueError, match="no meeting with id 'nope'"):
+        meeting_pack(store, "nope", ValueError)

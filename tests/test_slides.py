@@ -181,3 +181,21 @@ def test_the_cli_writes_a_deck_and_refuses_a_wrong_file_kind(tmp_path):
                           str(tmp_path / "x.txt")], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert bad.returncode == 2 and bad.stderr.strip() == "error: --out must name a .pptx file"
     assert "Traceback" not in bad.stderr
+
+
+def test_a_project_that_came_back_says_so_on_its_slide(tmp_path):
+    env = {**os.environ, "AIRR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    url = env["AIRR_DATABASE_URL"]
+
+    def cli(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "core", *argv], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, env=env)
+
+    done = cli("decide", "sample_portfolios/acme_2026_Q3.csv", "--project", "ACM-002", "--decision", "kill",
+               "--reviewer", "Dana", "--note", "API drafts well enough")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "acme.pptx"
+    done = cli("slides", "sample_portfolios/acme_2026_Q4.csv", "--out", str(out), "--db", url, "--portfolio", "acme")
+    assert done.returncode == 0, done.stderr
+    back = [t for t in _texts(out.read_bytes()) if "Came back: killed" in t]
+    assert len(back) == 1 and "Support reply drafter (EU)" in back[0] and "Dana" in back[0]
