@@ -448,3 +448,15 @@ def test_unpriced_projects_say_needs_volume_on_cards_and_review():
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
     assert _metric(at, "Projected savings") == "Needs volume"
+
+
+def test_styled_tables_show_one_money_style_and_a_dash_for_blanks():
+    # The cost table read "$4.5M", "$52,560" and "$282K" in one column; a comparison "$739K" beside "$1.1M".
+    import pandas as pd
+
+    import ui
+
+    frame = pd.DataFrame({"project": ["a", None], "before": [739_000, 52_560], "after": [1_100_000, None]})
+    shown = ui.money_table(frame, ["before", "after"]).to_string()
+    assert "$0.7M" in shown and "$0.1M" in shown and "$1.1M" in shown and "—" in shown
+    assert "$739K" not in shown and "$52,560" not in shown and "None" not in shown

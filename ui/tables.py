@@ -42,13 +42,11 @@ def money_table(frame: pd.DataFrame, money_columns: list[str]) -> object:
         if col not in money_columns and (shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col].dtype)):
             # Streamlit shows missing text as "None"; a dash (explained in the column help) reads as unknown.
             shown[col] = shown[col].fillna(BLANK)
-    # One money style per column, chosen from its largest figure ($4.8M, $0.1M; never $52,560 beside $4.5M).
-    formats = {}
-    for c in money_columns:
-        if c in shown.columns:
-            scale = money_scale(shown[c])
-            formats[c] = lambda v, scale=scale: money_scaled(v, scale)
-    return shown.style.format(formats)
+    # One money style for the whole table, chosen from its largest figure ($4.8M beside $0.1M; never $52,560
+    # beside $4.5M, nor $739K in one column beside $1.1M in the next).
+    present = [c for c in money_columns if c in shown.columns]
+    scale = money_scale(pd.concat([shown[c] for c in present]) if present else [])
+    return shown.style.format({c: (lambda v: money_scaled(v, scale)) for c in present})
 
 
 # Streamlit draws a Styler by formatting every cell in Python: 12 ms for 50 rows, 1.2 s for 20,000, and pandas
