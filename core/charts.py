@@ -181,7 +181,7 @@ def cumulative_costs(yearly: pd.DataFrame) -> alt.Chart:
         spoken="datum.path + ', end of year ' + datum.year + ': ' + datum.usd_text")
 
 
-def wrap_label(label: str, width: int = 26) -> str:
+def wrap_label(label: str, width: int = 30) -> str:
     """A label broken into lines of about `width` characters at spaces, joined by "|" for an axis labelExpr."""
     lines: list[str] = []
     for word in str(label).replace("|", "/").split():
@@ -210,16 +210,20 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
             said = f"{end}: {in_unit(value, r.unit)}"
             if flat:
                 said = f"No change from {in_unit(r.low, r.unit)} to {in_unit(r.high, r.unit)}" if end == "Low" else ""
-            rows.append({"assumption": r.label, "row_label": wrap_label(r.label), "end": f"{end}: {in_unit(value, r.unit)}", "label": said, "side": end,
+            rows.append({"assumption": r.label, "row_label": wrap_label(r.label),
+                         "end": f"{end}: {in_unit(value, r.unit)}", "label": said, "side": end,
                          "start": base, "total": total, "delta": total - base,
                          "total_text": money(total), "delta_text": ("+" if total >= base else "") + money(total - base)})
     data = pd.DataFrame(rows)
     order = [wrap_label(label) for label in sens["label"]]
     # Whole labels on up to three lines ("Yearly model migration (re-evaluate, re-tune pro…" was cut at 260 px).
     y = alt.Y("row_label:N", sort=order, title=None,
-              axis=alt.Axis(labelExpr="split(datum.value, '|')", labelLimit=0, labelFontSize=11))
+              axis=alt.Axis(labelExpr="split(datum.value, '|')", labelLimit=0, labelFontSize=11, labelOverlap=False))
+    # Low and high side by side in each row (yOffset): when both ends move the savings the same way, one bar and
+    # its label no longer hide the other.
+    offset = alt.YOffset("side:N", sort=["Low", "High"], scale=alt.Scale(paddingInner=0.1))
     bars = alt.Chart(data).mark_bar().encode(
-        y=y,
+        y=y, yOffset=offset,
         x=alt.X("start:Q", title="Total kill-list projected savings", axis=alt.Axis(labelAngle=0, **_MONEY_AXIS)),
         x2="total:Q",
         color=alt.Color("side:N", scale=alt.Scale(domain=["Low", "High"], range=["#7aa6d8", "#1f5fbf"]),
@@ -230,9 +234,16 @@ def tornado(sens: pd.DataFrame) -> alt.Chart:
     ).transform_calculate(spoken="datum.assumption + ' at its ' + datum.end + ', kill-list savings ' + datum.total_text")
     # The label sits beyond the bar's far end: left of a bar that lowers the savings, right of one that raises them.
     # The end labels repeat what each bar's description says, so they are hidden from screen readers.
-    below = alt.Chart(data[data["delta"] < 0]).mark_text(align="right", dx=-4, fontSize=11, aria=False).encode(
-        y=y, x="total:Q", text="label:N")
-    above = alt.Chart(data[data["delta"] >= 0]).mark_text(align="left", dx=4, fontSize=11, aria=False).encode(
-        y=y, x="total:Q", text="label:N")
+    # On a narrow chart (a phone) the end labels would run over each other: they are hidden there, and the
+    # table under the chart gives every value in words.
+    shown = {"expr": "width < 480 ? 0 : 1"}
+    below = alt.Chart(data[data["delta"] < 0]).mark_text(align="right", dx=-4, fontSize=10, aria=False,
+                                                         opacity=shown).encode(
+        y=y, yOffset=offset, x="total:Q", text="label:N")
+    above = alt.Chart(data[data["delta"] >= 0]).mark_text(align="left", dx=4, fontSize=10, aria=False,
+                                                          opacity=shown).encode(
+        y=y, yOffset=offset, x="total:Q", text="label:N")
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#888", aria=False).encode(x="base:Q")
-    return alt.layer(bars, below, above, rule, title="Sensitivity of kill-list savings")
+    # Room for a label of up to three lines in every row.
+    return alt.layer(bars, below, above, rule, title="Sensitivity of kill-list savings").properties(
+        height=alt.Step(20))
