@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from core import compare, labels
 from core.store import database_url
+from core.text import for_terminal
 
 ui.setup("Compare")
 p = ui.require_portfolio()
@@ -27,7 +28,9 @@ if not earlier:
     st.stop()
 
 labels_of = {r.id: f"{r.file_name} · {r.updated_at:%Y-%m-%d %H:%M} UTC" for r in earlier}
-picked = st.selectbox("Earlier review", list(labels_of), format_func=lambda i: ui.safe(labels_of[i]),
+# A select box shows plain text: Markdown escapes would show as backslashes ("2026\\-12\\-06"); control
+# characters are still removed.
+picked = st.selectbox("Earlier review", list(labels_of), format_func=lambda i: for_terminal(labels_of[i]),
                       key="compare_with")
 before = ui.scored_review(picked, database_url(), ui.review_state(next(r for r in earlier if r.id == picked)))
 if before is None:
@@ -58,7 +61,9 @@ for z in result.zombies.itertuples(index=False):
                          f"({z.earlier_project_id})."))
         who = f" by {z.earlier_reviewer}" if z.earlier_reviewer else ""
         when = f" on {z.earlier_recorded_at}" if z.earlier_recorded_at else ""
-        st.markdown(ui.safe(f"Earlier decision: {labels.label('decisions', z.earlier_decision)}{who}{when}."))
+        earlier = (f"{labels.verdict('kill')} verdict, no decision recorded" if z.earlier_decision == "kill (verdict)"
+                   else labels.label("decisions", z.earlier_decision))
+        st.markdown(ui.safe(f"Earlier decision: {earlier}{who}{when}."))
         if z.earlier_note:
             st.text(f"Note: {z.earlier_note}")
         ui.page_link("pages/2_Project_review.py", f"Review {ui.safe(z.project)}", project=z.project_id)

@@ -211,6 +211,8 @@ def test_compare_page_shows_the_zombie_with_its_earlier_decision(db):
     zombie = _shown(at.error[0].value)
     assert "Support reply drafter (EU) (ACM-014) is back under a closely matching name" in zombie
     assert any("Kill by Dana" in _shown(m.value) for m in at.markdown)  # the decision in words
+    # A select box shows plain text: no Markdown escapes in the file name or the date ("2026\\-12\\-06").
+    assert at.selectbox(key="compare_with").options and not any("\\" in o for o in at.selectbox(key="compare_with").options)
     assert any("Use the FM API with retrieval" in t.value for t in at.text)
 
 
