@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from core import board, labels, text
-from core.numbers import BLANK, counted, is_blank, money
+from core.numbers import BLANK, counted, is_blank, money, money_column
 
 # Group order in the minutes: what stops a build first, undecided last (under open items).
 ORDER = ("kill", "rescope", "needs-evidence", "defer", "keep")
@@ -110,8 +110,9 @@ def _summary_lines(pack: board.Pack) -> list[str]:
     for name, frame in (("proposed", pack.kill), ("agreed", agreed)):
         parts = board.split(frame)
         if parts is not None and len(frame):
-            lines.append(f"Savings {name} by part: " + ", ".join(f"{k.lower()} {money(v)}" for k, v in parts.items())
-                         + ".")
+            shown = money_column(list(parts.values()))  # one money style for the line
+            lines.append(f"Savings {name} by part: " + ", ".join(f"{k.lower()} {v}" for k, v in zip(parts, shown,
+                                                                                                  strict=True)) + ".")
     return lines
 
 

@@ -19,7 +19,7 @@ from pptx.util import Emu, Inches, Pt
 
 from core import board, charts, labels, render, text
 from core.fit import FONT_NAME, fit
-from core.numbers import BLANK, counted, is_blank, money
+from core.numbers import BLANK, counted, is_blank, money, money_column
 from core.palette import VERDICT_TEXT_COLORS
 
 PROJECT_SLIDES = 15  # kill-list projects with a slide of their own; the rest go to the appendix table
@@ -159,8 +159,10 @@ def _summary_slide(prs, pack: board.Pack) -> None:
     y = 4.1
     proposed, done = board.split(pack.kill), board.split(agreed)
     if proposed is not None and done is not None:
-        parts = pd.DataFrame({"Part": list(proposed), "Proposed": [money(v) for v in proposed.values()],
-                              "Agreed": [money(v) for v in done.values()]})
+        # One money style for the whole table ($0.5M beside $17.1M, not $476K beside $17.1M).
+        shown = money_column([*proposed.values(), *done.values()])
+        parts = pd.DataFrame({"Part": list(proposed), "Proposed": shown[:len(proposed)],
+                              "Agreed": shown[len(proposed):]})
         _table(s, parts, [2.6, 1.7, 1.7], y, size_pt=14)
     else:
         _box(s, MARGIN, y, 6.0, 0.8, "The split of the savings into people, serving, API and other needs "

