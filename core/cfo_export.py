@@ -21,18 +21,20 @@ SHEET = "Kill list"
 # Machine column -> how its values are shown; the order is the file's.
 _WORDS = {"approach": "approaches", "task": "task"}
 MONEY = ["tco_custom_usd", "tco_api_rag_usd", "tco_self_hosted_usd", "projected_savings_usd", *board.SPLIT_COLUMNS,
-         "spent_to_date_usd"]
+         "savings_with_ops_budget_usd", "spent_to_date_usd"]
 COLUMNS = ["rank", "project", "project_id", "team", "owner", "approach", "task", "verdict", "build_trap_score",
            "flags", "justifications_claimed", "justifications_proven", "tco_custom_usd", "tco_api_rag_usd",
-           "tco_self_hosted_usd", "projected_savings_usd", *board.SPLIT_COLUMNS, "break_even_daily_calls",
+           "tco_self_hosted_usd", "projected_savings_usd", *board.SPLIT_COLUMNS, "savings_with_ops_budget_usd",
+           "break_even_daily_calls",
            "recommendation", "evidence_needed", "would_change", "came_back", "decision", "decision_reviewer",
-           "decision_note", "revisit_on", "revisit_passed", "scenario"]
+           "decision_note", "revisit_on", "revisit_passed", "scenario", "discount_rate"]
 HEADERS = {"rank": "#", "decision_reviewer": "Decided by", "decision_note": "Decision note",
            "revisit_on": "Revisit on", "revisit_passed": "Revisit date passed", "came_back": "Came back (zombie)",
            "would_change": "What would change the verdict", "tco_self_hosted_usd": "Self-hosted open-weight TCO",
            "savings_people_usd": "Savings: people", "savings_serving_usd": "Savings: serving and compute",
-           "savings_api_usd": "Savings: API", "savings_other_usd": "Savings: other"}
+           "savings_api_usd": "Savings: API", "savings_other_usd": "Savings: other", "discount_rate": "Discount rate"}
 DATE_COLUMNS = ("revisit_on",)
+PERCENT_COLUMNS = ("discount_rate",)
 COUNT_COLUMNS = ("break_even_daily_calls", "build_trap_score")
 
 
@@ -132,7 +134,7 @@ def to_xlsx(table: pd.DataFrame, assumptions: pd.DataFrame, notes: list[tuple[st
         totals[list(safe.columns).index("Project")] = f"{len(safe):,} projects"
     ws.append(totals)  # values computed here, not formulas: a reader sees the same figure in every program
     formats = {**{h: '"$"#,##0;-"$"#,##0' for h in money_headers}, **{header(c): "yyyy-mm-dd" for c in DATE_COLUMNS},
-               **{header(c): "#,##0" for c in COUNT_COLUMNS}}
+               **{header(c): "#,##0" for c in COUNT_COLUMNS}, **{header(c): "0%" for c in PERCENT_COLUMNS}}
     for j, col in enumerate(safe.columns):
         letter = get_column_letter(j + 1)
         if col in formats:

@@ -351,8 +351,8 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     assert "Horizon 5 years (default 3 years)" in notes["Changed assumptions"]
     # SPEC §4v3: every export names the discount rate its money is in.
     assert notes["Discount rate"] == "8% a year (money in today's dollars)"
-    assert {r["discount_rate"] for r in rows} == {"0.08"}
-    assert "savings_with_ops_budget_usd" in rows[0]
+    assert {r["Discount rate"] for r in rows} == {"0.08"}
+    assert "Savings with the owner's ops budget" in rows[0]
     header = [c.value for c in sheet[7]]
     assert header[:3] == ["assumption", "key", "value"]
 

@@ -43,12 +43,16 @@ def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tup
         decided = decision_frame(kill["project_id"], decisions)
         for col in minutes.DECISION_COLUMNS:
             kill[col] = decided[col].to_numpy()
+        # SPEC §4v3: every export names its discount rate; the owner's ops budget's savings stand beside ours.
+        rate = assumptions_for(overrides).discount_rate
+        kill["discount_rate"] = rate
         table = cfo_export.people_table(kill, scenario.tag(changed, scenario_name or None))
         if kind == "csv":
             return cfo_export.to_csv(table)
         notes = [("Made on", date.today().isoformat()), ("Roadmap file", name),
                  ("Scenario", scenario_name or ("baseline" if not changed else "unnamed")),
-                 ("Changed assumptions", scenario.describe(changed))]
+                 ("Changed assumptions", scenario.describe(changed)),
+                 ("Discount rate", f"{rate:.0%} a year (money in today's dollars)")]
         return cfo_export.to_xlsx(table, scenario.assumptions_table(changed), notes)
     pack = _pack(data, name, mapping, overrides, tasks, decisions, scenario_name, portfolio_name or name)
     if kind == "pptx":
