@@ -51,8 +51,8 @@ blank = ui.blank_help()
 picked = ui.money_grid(
     table, money, "narrow the filters, or download every row below", hide_index=True, width="stretch",
     key="portfolio_table", on_select="rerun", selection_mode="single-row",
-    # Widths add up to the 1,110 px a 1280 px screen leaves, so every column shows without scrolling sideways; a
-    # name too long for its column is read in full by selecting its row.
+    # At 1280 px the name, verdict, savings, score, team, approach and task are in view; the money split, totals
+    # and the sentence on what would change the verdict follow, and a selected row is read in full.
     column_config={
         "project": st.column_config.TextColumn(labels.field("project"), width=190),
         "team": st.column_config.TextColumn(labels.field("team"), help=blank, width=140),
