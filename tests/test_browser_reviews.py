@@ -157,7 +157,7 @@ def test_refresh_and_shared_link_show_the_same_roadmap_and_numbers(chromium, tmp
 
         expect(colleague.get_by_role("spinbutton", name=re.compile("Loaded cost per ML FTE"))).to_have_value(
             "400000", timeout=30_000)
-        expect(colleague.get_by_role("combobox", name="Compare with the baseline")).to_have_value(
+        expect(colleague.get_by_role("combobox", name="Scenario", exact=True)).to_have_value(
             "Senior team", timeout=30_000)
         colleague.locator('[data-testid="stPageLink-NavLink"][href^="Project_review"]').first.click()
         colleague.get_by_role("heading", name="Project review").wait_for(timeout=60_000)
