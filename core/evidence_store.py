@@ -41,6 +41,7 @@ class EvidenceMixin:
     """Store methods for evidence; the Store supplies the engine, its write transaction and its error guard."""
 
     engine: Engine
+    workspace: str  # every read and write stays inside the store's workspace
     _write: Callable[[], AbstractContextManager[Connection]]
     _guard: Callable[..., Any]
 
@@ -66,7 +67,8 @@ class EvidenceMixin:
                   "detail": json.dumps(found.detail, default=str),
                   "summary": describe(found, who, when.date().isoformat()), "file_name": (file_name or "")[:255],
                   "file_sha1": hashlib.sha1(data).hexdigest() if data else "", "file_bytes": data,
-                  "reviewer": who, "email": (email or "")[:320], "review_id": review_id, "recorded_at": when}
+                  "reviewer": who, "email": (email or "")[:320], "review_id": review_id, "recorded_at": when,
+                  "workspace": self.workspace}
 
         def insert() -> int:
             with self._write() as conn:
@@ -78,7 +80,7 @@ class EvidenceMixin:
     def evidence(self, portfolio: str | None = None, project_id: str | None = None) -> list[Attached]:
         """Stored evidence, oldest first: all of it, one portfolio's, or one project's (files not read)."""
         cols = [c for c in evidence.c if c.name != "file_bytes"]
-        query = select(*cols).order_by(evidence.c.id)
+        query = select(*cols).where(evidence.c.workspace == self.workspace).order_by(evidence.c.id)
         if portfolio is not None:
             query = query.where(_key(portfolio, project_id))
 
@@ -91,7 +93,7 @@ class EvidenceMixin:
     def evidence_history(self, portfolio: str | None = None, project_id: str | None = None) -> pd.DataFrame:
         """The evidence as a table for people and exports (HISTORY_COLUMNS), oldest first."""
         cols = [c for c in evidence.c if c.name != "file_bytes"]
-        query = select(*cols).order_by(evidence.c.id)
+        query = select(*cols).where(evidence.c.workspace == self.workspace).order_by(evidence.c.id)
         if portfolio is not None:
             query = query.where(_key(portfolio, project_id))
 
@@ -107,7 +109,8 @@ class EvidenceMixin:
 
     def evidence_file(self, evidence_id: int) -> tuple[str, bytes] | None:
         """The file an item of evidence was attached with (name, bytes), or None."""
-        query = select(evidence.c.file_name, evidence.c.file_bytes).where(evidence.c.id == evidence_id)
+        query = select(evidence.c.file_name, evidence.c.file_bytes).where(
+            (evidence.c.id == evidence_id) & (evidence.c.workspace == self.workspace))
 
         def read() -> tuple[str, bytes] | None:
             with self.engine.connect() as conn:

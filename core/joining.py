@@ -108,8 +108,9 @@ def open_offer(store: Store, review_id: str | None) -> Offer | None:
 
     def read() -> Offer | None:
         with store.engine.connect() as conn:
-            row = conn.execute(select(join_offers).where((join_offers.c.review_id == review_id)
-                                                         & join_offers.c.answered.is_(None))).mappings().first()
+            row = conn.execute(select(join_offers).join(reviews, reviews.c.id == join_offers.c.review_id)
+                               .where((join_offers.c.review_id == review_id) & join_offers.c.answered.is_(None)
+                                      & (reviews.c.workspace == store.workspace))).mappings().first()
         if row is None:
             return None
         return Offer(row["review_id"], row["portfolio"], row["apart_as"], bool(row["joined"]), float(row["shared"]),
@@ -123,11 +124,16 @@ def answer(store: Store, review_id: str, join: bool, who: str = "") -> str:
     The review moves and the offer closes in one transaction."""
     def change() -> str:
         with store.transaction() as conn:
-            row = conn.execute(select(join_offers).where(join_offers.c.review_id == review_id)).mappings().first()
+            row = conn.execute(select(join_offers).join(reviews, reviews.c.id == join_offers.c.review_id)
+                               .where((join_offers.c.review_id == review_id)
+                                      & (reviews.c.workspace == store.workspace))).mappings().first()
             if row is None:
                 raise StoreError("This review has no portfolio offer to answer.")
             target = row["portfolio"] if join else row["apart_as"]
             conn.execute(reviews.update().where(reviews.c.id == review_id).values(portfolio=target, updated_at=_now()))
+            if target != row["apart_as"] or not join:
+                store._event(conn, review_id, "name", f"'{row['portfolio'] if not join else row['apart_as']}' → "
+                             f"'{target}' ({'joined' if join else 'kept apart'})", who)
             conn.execute(join_offers.update().where(join_offers.c.review_id == review_id).values(
                 answered="joined" if join else "apart", answered_by=who.strip()[:MAX_REVIEWER], answered_at=_now()))
             return target

@@ -71,7 +71,7 @@ def start(store: Store, review_id: str, portfolio: str, attendees: object = (), 
                 id=meeting.id, review_id=review_id, portfolio=portfolio, scenario=meeting.scenario,
                 overrides=json.dumps(meeting.overrides, default=str), attendees=json.dumps(list(meeting.attendees)),
                 include_keep=int(include_keep), started_by=meeting.started_by, started_at=meeting.started_at,
-                ended_at=None))
+                ended_at=None, workspace=store.workspace))
 
     store.guard("start the meeting", insert)
     return meeting
@@ -84,7 +84,8 @@ def get(store: Store, meeting_id: str | None) -> Meeting | None:
 
     def read() -> Meeting | None:
         with store.engine.connect() as conn:
-            row = conn.execute(select(meetings).where(meetings.c.id == meeting_id)).mappings().first()
+            row = conn.execute(select(meetings).where((meetings.c.id == meeting_id)
+                                                      & (meetings.c.workspace == store.workspace))).mappings().first()
         return _meeting(row) if row else None
 
     return store.guard("read the meeting", read)
@@ -94,7 +95,8 @@ def of_review(store: Store, review_id: str) -> list[Meeting]:
     """A review's meetings, latest first."""
     def read() -> list[Meeting]:
         with store.engine.connect() as conn:
-            rows = conn.execute(select(meetings).where(meetings.c.review_id == review_id)
+            rows = conn.execute(select(meetings).where((meetings.c.review_id == review_id)
+                                                       & (meetings.c.workspace == store.workspace))
                                 .order_by(meetings.c.started_at.desc(), meetings.c.id)).mappings()
             return [_meeting(r) for r in rows]
 
@@ -111,7 +113,8 @@ def update(store: Store, meeting_id: str, *, attendees: object = None, include_k
 
     def change() -> None:
         with store.transaction() as conn:
-            conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(**values))
+            conn.execute(meetings.update().where((meetings.c.id == meeting_id)
+                                                 & (meetings.c.workspace == store.workspace)).values(**values))
 
     if values:
         store.guard("save the meeting", change)
@@ -125,7 +128,8 @@ def end(store: Store, meeting_id: str) -> Meeting:
     """Close a meeting (ending it again keeps the first end time)."""
     def close() -> None:
         with store.transaction() as conn:
-            conn.execute(meetings.update().where((meetings.c.id == meeting_id) & meetings.c.ended_at.is_(None))
+            conn.execute(meetings.update().where((meetings.c.id == meeting_id) & meetings.c.ended_at.is_(None)
+                                                 & (meetings.c.workspace == store.workspace))
                          .values(ended_at=_now()))
 
     store.guard("end the meeting", close)
@@ -143,7 +147,7 @@ def record(store: Store, meeting: Meeting, decision: Decision, savings: dict[str
     parts are kept blank (the money split may not exist for this roadmap). Raises ValueError or StoreError."""
     if not meeting.running:
         raise ValueError("This meeting has ended; start a new one to take more decisions.")
-    values = decision_values(decision)
+    values = decision_values(decision, store.workspace)
     savings = savings or {}
     owner = clean_name(action_owner)[:MAX_REVIEWER]
 
@@ -166,7 +170,7 @@ def taken(store: Store, meeting_id: str) -> pd.DataFrame:
     query = (select(md.recorded_at, md.project_id, h.project, md.decision, h.reviewer, h.note, h.revisit,
                     md.savings_usd, *[md[p] for p in SAVINGS_PARTS], md.action_owner, md.action_due, md.history_id)
              .join_from(meeting_decisions, history, md.history_id == h.id)
-             .where(md.meeting_id == meeting_id).order_by(md.id))
+             .where((md.meeting_id == meeting_id) & (h.workspace == store.workspace)).order_by(md.id))
 
     def read() -> list[dict]:
         with store.engine.connect() as conn:

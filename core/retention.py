@@ -15,12 +15,12 @@ from sqlalchemy.engine import Connection
 
 from core import schema
 from core.limits import MAX_STORED_FILE_BYTES, RETENTION_DAYS, STORE_QUOTA_BYTES, over
-from core.schema import join_offers, reviews, scenarios
+from core.schema import join_offers, opened, reviews, scenarios
 
 # Tables whose rows keep the review they name (column review_id): a meeting's record must still open its file.
 KEEPERS = ("meetings",)
 # Rows that belong to a review and go with it.
-BELONGINGS = (scenarios, join_offers)
+BELONGINGS = (scenarios, join_offers, opened)
 _CHUNK = 500  # ids per DELETE: well under SQLite's 999 bound parameters
 
 
@@ -48,9 +48,11 @@ def prune(conn: Connection, now: datetime, days: int | None = None) -> int:
     days = RETENTION_DAYS.value if days is None else days
     if days <= 0:
         return 0
-    newest = (select(reviews.c.portfolio, func.max(reviews.c.created_at).label("at"))
-              .group_by(reviews.c.portfolio).subquery())
-    latest = select(reviews.c.id).join(newest, and_(reviews.c.portfolio == newest.c.portfolio,
+    # A portfolio lives in one workspace: the same name in two workspaces is two portfolios, each with a latest.
+    newest = (select(reviews.c.workspace, reviews.c.portfolio, func.max(reviews.c.created_at).label("at"))
+              .group_by(reviews.c.workspace, reviews.c.portfolio).subquery())
+    latest = select(reviews.c.id).join(newest, and_(reviews.c.workspace == newest.c.workspace,
+                                                    reviews.c.portfolio == newest.c.portfolio,
                                                     reviews.c.created_at == newest.c.at))
     query = select(reviews.c.id).where(reviews.c.updated_at < now - timedelta(days=days), reviews.c.id.not_in(latest))
     for name in KEEPERS:

@@ -33,6 +33,9 @@ APP_PRIVILEGES: dict[str, str] = {
     "join_offers": "SELECT, INSERT, UPDATE, DELETE",
     # Evidence is a record like the decision history: new rows only (its triggers refuse the rest anyway).
     "evidence": "SELECT, INSERT",
+    # The review event log is a history: read and added to only. The reviews a browser opened are its own list.
+    "review_events": "SELECT, INSERT",
+    "opened_reviews": "SELECT, INSERT, UPDATE, DELETE",
 }
 NOT_FOR_THE_APP = ("decisions",)
 TRIGGER_FUNCTIONS = ("airr_history_append_only()", "airr_evidence_append_only()")

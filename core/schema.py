@@ -37,8 +37,21 @@ MEETINGS_VERSION = 3
 # The one place the evidence change's number lives, likewise (main's version + 1 when it lands).
 EVIDENCE_VERSION = 4
 # 1: reviews and decisions; 2: tasks and scenarios per review; 3: meetings; 4: evidence
-SCHEMA_VERSION = EVIDENCE_VERSION
-MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO = 200, 5_000, 200, 80
+# The one place the workspaces change's number lives (workspaces and the review event log; SPEC §4s).
+WORKSPACES_VERSION = EVIDENCE_VERSION + 1
+# 1: reviews and decisions; 2: tasks and scenarios per review; 3: meetings; 4: evidence; 5: workspaces, event log
+SCHEMA_VERSION = WORKSPACES_VERSION
+MAX_REVIEWER, MAX_NOTE, MAX_PORTFOLIO, MAX_SCENARIO, MAX_WORKSPACE = 200, 5_000, 200, 80, 200
+# Where everything lives without sign-in (everyone who can reach the server shares it), and where every row of a
+# store older than WORKSPACES_VERSION goes.
+DEFAULT_WORKSPACE = "default"
+
+
+def _workspace() -> Column:
+    # A server default, so the ALTER TABLE of the upgrade fills existing rows (the history's without an UPDATE).
+    return Column("workspace", String(MAX_WORKSPACE), nullable=False, default=DEFAULT_WORKSPACE,
+                  server_default=DEFAULT_WORKSPACE)
+
 
 meta = MetaData()
 schema_version = Table(
@@ -61,6 +74,7 @@ reviews = Table(
     # Schema version 2. A server default, so a database upgraded in place (ALTER TABLE) fills existing rows,
     # and an older copy of the app still running against it can go on inserting reviews without the column.
     Column("tasks", Text, nullable=False, default="{}", server_default="{}"),
+    _workspace(),  # WORKSPACES_VERSION
 )
 # Schema version 2: named assumption scenarios of a review; saving a name again replaces its overrides.
 scenarios = Table(
@@ -86,6 +100,7 @@ history = Table(
     Column("revisit", Date, nullable=True),
     Column("review_id", String(43), nullable=True),
     Column("recorded_at", DateTime, nullable=False),
+    _workspace(),  # WORKSPACES_VERSION
 )
 # Decisions recorded under another key that now belong to a portfolio: `legacy:<hash>` rows of the
 # first decision log, adopted when a file with that hash is loaded again. Rows are only inserted,
@@ -95,6 +110,7 @@ aliases = Table(
     Column("alias", String(MAX_PORTFOLIO), primary_key=True),
     Column("portfolio", String(MAX_PORTFOLIO), nullable=False, index=True),
     Column("adopted_at", DateTime, nullable=False),
+    _workspace(),  # WORKSPACES_VERSION
 )
 # Schema version MEETINGS_VERSION: a review meeting (who was there, when it started and ended, under which
 # scenario) and each decision taken in it, pointing at its decision_history row (which stays append-only)
@@ -111,6 +127,7 @@ meetings = Table(
     Column("started_by", String(MAX_REVIEWER), nullable=False, default=""),
     Column("started_at", DateTime, nullable=False),
     Column("ended_at", DateTime, nullable=True),
+    _workspace(),  # WORKSPACES_VERSION
 )
 meeting_decisions = Table(
     "meeting_decisions", meta,
@@ -171,6 +188,29 @@ evidence = Table(
     Column("email", String(320), nullable=False, default=""),
     Column("review_id", String(43), nullable=True),
     Column("recorded_at", DateTime, nullable=False),
+    _workspace(),  # WORKSPACES_VERSION
+)
+# Schema version WORKSPACES_VERSION: the review event log. Every change to a review's name, mapping, assumptions,
+# tasks or scenarios, with who and when; append-only like the decision history.
+events = Table(
+    "review_events", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _workspace(),
+    Column("review_id", String(43), nullable=False, index=True),
+    Column("what", String(32), nullable=False),  # created, name, mapping, assumptions, task, scenario
+    Column("detail", Text, nullable=False, default=""),
+    Column("who", String(MAX_REVIEWER), nullable=False, default=""),
+    Column("email", String(320), nullable=False, default=""),
+    Column("at", DateTime, nullable=False),
+)
+# Schema version WORKSPACES_VERSION: the reviews each browser opened (a hash of its XSRF cookie), which is what
+# Home lists when nobody signs in.
+opened = Table(
+    "opened_reviews", meta,
+    Column("browser", String(64), primary_key=True),
+    Column("review_id", String(43), primary_key=True),
+    _workspace(),
+    Column("opened_at", DateTime, nullable=False),
 )
 # The table the first decision log wrote (rows keyed by a 12-character file hash); read by the migration.
 _legacy = Table(
@@ -183,7 +223,7 @@ _legacy = Table(
 # Append-only tables and the key that names a row. SQLite has no privileges, so its triggers are the only guard:
 # UPDATE and DELETE, and an INSERT on a key already there, since INSERT OR REPLACE / REPLACE INTO deletes the
 # row it collides with without firing the DELETE trigger (recursive_triggers is off) and writes a forged one.
-_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias", "evidence": "id"}
+_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias", "evidence": "id", "review_events": "id"}
 SQLITE_TRIGGERS = {
     f"{table}_no_{word}": (
         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{word} BEFORE {op} ON {table} "
@@ -198,6 +238,12 @@ _PG_TRIGGERS = [
     "CREATE TRIGGER decision_history_append_only BEFORE UPDATE OR DELETE ON decision_history "
     "FOR EACH ROW EXECUTE FUNCTION airr_history_append_only()",
     "CREATE TRIGGER decision_history_no_truncate BEFORE TRUNCATE ON decision_history "
+    "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
+]
+_PG_EVENT_TRIGGERS = [
+    "CREATE TRIGGER review_events_append_only BEFORE UPDATE OR DELETE ON review_events "
+    "FOR EACH ROW EXECUTE FUNCTION airr_history_append_only()",
+    "CREATE TRIGGER review_events_no_truncate BEFORE TRUNCATE ON review_events "
     "FOR EACH STATEMENT EXECUTE FUNCTION airr_history_append_only()",
 ]
 
@@ -228,6 +274,8 @@ def version(conn: Connection) -> int:
 _V2_TABLES = (reviews, scenarios, history, aliases, schema_version)
 _MEETING_TABLES = (meetings, meeting_decisions, join_offers)
 _EVIDENCE_TABLES = (evidence,)
+_WORKSPACE_TABLES = (events, opened)
+_SCOPED = (reviews, history, aliases, meetings, evidence)  # the tables that gain a workspace column
 
 
 def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
@@ -248,7 +296,25 @@ def upgrade(conn: Connection, dialect: str, now: datetime) -> None:
         for ddl in _EVIDENCE_TRIGGERS.get(dialect, []):
             conn.exec_driver_sql(ddl)
         conn.execute(schema_version.insert().values(version=EVIDENCE_VERSION, applied_at=now))
+    if found < WORKSPACES_VERSION:
+        _to_workspaces(conn, dialect)
+        conn.execute(schema_version.insert().values(version=WORKSPACES_VERSION, applied_at=now))
     add_guards(conn, missing_guards(conn, dialect))
+
+
+def _to_workspaces(conn: Connection, dialect: str) -> None:
+    """EVIDENCE_VERSION -> WORKSPACES_VERSION: every existing row goes to the default workspace (where everyone
+    was); the event log and the browsers' opened reviews are new. The history gains its column without an UPDATE."""
+    insp = inspect(conn)
+    for table in _SCOPED:
+        if "workspace" not in {c["name"] for c in insp.get_columns(table.name)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN workspace VARCHAR({MAX_WORKSPACE}) "
+                                 f"NOT NULL DEFAULT '{DEFAULT_WORKSPACE}'")
+    new_log = not insp.has_table(events.name)
+    meta.create_all(conn, tables=list(_WORKSPACE_TABLES))
+    if new_log and dialect == "postgresql":
+        for ddl in _PG_EVENT_TRIGGERS:
+            conn.exec_driver_sql(ddl)
 
 
 def _to_v2(conn: Connection, dialect: str, found: int) -> None:
@@ -283,10 +349,8 @@ def _migrate_v1_reviews(conn: Connection) -> None:
 
 
 def _create_triggers(conn: Connection, dialect: str) -> None:
-    # Version 2's tables only: a later version's table does not exist yet here (its step adds its guards).
-    v2 = {t.name for t in _V2_TABLES}
-    sqlite = [ddl for name, ddl in SQLITE_TRIGGERS.items() if name.rsplit("_no_", 1)[0] in v2]
-    for ddl in {"sqlite": sqlite, "postgresql": _PG_TRIGGERS}.get(dialect, []):
+    # SQLite's come at the end of every upgrade (add_guards), once every table they guard exists.
+    for ddl in {"postgresql": _PG_TRIGGERS}.get(dialect, []):
         conn.exec_driver_sql(ddl)
 
 
@@ -294,8 +358,8 @@ def missing_guards(conn: Connection, dialect: str) -> list[str]:
     """The append-only triggers a SQLite store lacks (written before a guard was added); none elsewhere."""
     if dialect != "sqlite":
         return []
-    found = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
-    return [name for name in SQLITE_TRIGGERS if name not in found]
+    found = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')").scalars())
+    return [name for name in SQLITE_TRIGGERS if name not in found and name.rsplit("_no_", 1)[0] in found]
 
 
 def add_guards(conn: Connection, names: list[str]) -> None:

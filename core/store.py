@@ -10,6 +10,7 @@ migrations are in core/schema.py.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -44,13 +45,17 @@ from core import retention, schema
 from core.evidence_store import EvidenceMixin
 from core.minutes import DECISIONS
 from core.schema import (
+    DEFAULT_WORKSPACE,
     MAX_NOTE,
     MAX_PORTFOLIO,
     MAX_REVIEWER,
     MAX_SCENARIO,
+    MAX_WORKSPACE,
     SCHEMA_VERSION,
     aliases,
+    events,
     history,
+    opened,
     reviews,
     scenarios,
 )
@@ -216,8 +221,10 @@ def _is_transient(exc: BaseException) -> bool:
 class Store(EvidenceMixin):
     """Reviews, decisions and evidence in one database. One instance per URL; safe to share between sessions and threads."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, workspace: str = DEFAULT_WORKSPACE):
         self.url = url or database_url()
+        # Every read and write of this instance stays inside this workspace (SPEC §4s); in_workspace gives another.
+        self.workspace = _clean_workspace(workspace)
         if self.url == DEFAULT_URL:
             _bring_first_release_log(DATA_DIR / "airr.db")
         try:
@@ -328,6 +335,21 @@ class Store(EvidenceMixin):
             if "readonly" not in str(exc.orig).lower():  # a read-only copy cannot be written to at all anyway
                 raise
 
+    def in_workspace(self, workspace: str) -> Store:
+        """The same store (one engine, one pool) seen from another workspace."""
+        scoped = copy.copy(self)
+        scoped.workspace = _clean_workspace(workspace)
+        return scoped
+
+    def _mine(self, review_id: str) -> Any:
+        """The condition that a review is this one and lives in this workspace."""
+        return (reviews.c.id == review_id) & (reviews.c.workspace == self.workspace)
+
+    def _event(self, conn: Connection, review_id: str, what: str, detail: str, who: str = "", email: str = "") -> None:
+        conn.execute(events.insert().values(workspace=self.workspace, review_id=review_id, what=what,
+                                            detail=detail[:2_000], who=who.strip()[:MAX_REVIEWER],
+                                            email=email.strip()[:320], at=_now()))
+
     # --- reviews -----------------------------------------------------------------------------------
 
     def create_review(self, portfolio: str, file_name: str, data: bytes, mapping: dict | None = None,
@@ -347,7 +369,9 @@ class Store(EvidenceMixin):
                 conn.execute(reviews.insert().values(
                     id=review.id, portfolio=portfolio, file_name=review.file_name, file_sha1=review.file_sha1,
                     file_bytes=data, mapping=json.dumps(review.mapping), overrides=json.dumps(review.overrides),
-                    created_at=now, updated_at=now, created_by=review.created_by, tasks=json.dumps(review.tasks)))
+                    created_at=now, updated_at=now, created_by=review.created_by, tasks=json.dumps(review.tasks),
+                    workspace=self.workspace))
+                self._event(conn, review.id, "created", f"{review.file_name} in portfolio '{portfolio}'", who, who)
                 self._adopt_legacy(conn, f"legacy:{review.file_sha1[:12]}", portfolio)
                 retention.prune(conn, now)  # a new file is when the oldest may go: no scheduler needed
 
@@ -367,12 +391,14 @@ class Store(EvidenceMixin):
         with self.engine.connect() as conn:
             return retention.stored_bytes(conn)
 
-    @staticmethod
-    def _adopt_legacy(conn: Connection, alias: str, portfolio: str) -> None:
-        has_rows = conn.execute(select(history.c.id).where(history.c.portfolio == alias).limit(1)).first()
+    def _adopt_legacy(self, conn: Connection, alias: str, portfolio: str) -> None:
+        # The first log's rows went to the default workspace: only a review there may adopt them.
+        has_rows = conn.execute(select(history.c.id).where((history.c.portfolio == alias)
+                                                           & (history.c.workspace == self.workspace)).limit(1)).first()
         taken = conn.execute(select(aliases.c.portfolio).where(aliases.c.alias == alias)).first()
         if has_rows and not taken:
-            conn.execute(aliases.insert().values(alias=alias, portfolio=portfolio, adopted_at=_now()))
+            conn.execute(aliases.insert().values(alias=alias, portfolio=portfolio, adopted_at=_now(),
+                                                 workspace=self.workspace))
 
     def review(self, review_id: str) -> Review | None:
         """The review with this id (file included), or None."""
@@ -383,15 +409,16 @@ class Store(EvidenceMixin):
 
         def read() -> Review | None:
             with self.engine.connect() as conn:
-                row = conn.execute(select(reviews).where(reviews.c.id == review_id)).mappings().first()
+                row = conn.execute(select(reviews).where(self._mine(review_id))).mappings().first()
             return _review(row, with_file=True) if row else None
 
         return self._guard("read the review", read)
 
     def update_review(self, review_id: str, *, mapping: dict | None = None, overrides: dict | None = None,
-                      portfolio: str | None = None) -> None:
-        """Change a review's current state (mapping, assumption overrides, portfolio name)."""
-        values: dict[str, Any] = {"updated_at": _now()}
+                      portfolio: str | None = None, who: str = "", email: str = "") -> None:
+        """Change a review's current state (mapping, assumption overrides, portfolio name); each part that changes
+        is an event in the review's log, with who and when."""
+        values: dict[str, Any] = {}
         if mapping is not None:
             values["mapping"] = json.dumps(mapping)
         if overrides is not None:
@@ -401,11 +428,24 @@ class Store(EvidenceMixin):
 
         def update() -> None:
             with self._write() as conn:
-                conn.execute(reviews.update().where(reviews.c.id == review_id).values(**values))
+                row = conn.execute(select(reviews.c.mapping, reviews.c.overrides, reviews.c.portfolio)
+                                   .where(self._mine(review_id))).mappings().first()
+                if row is None:
+                    raise StoreError("The review is no longer in the database, so the change was not saved.")
+                changed = {k: v for k, v in values.items() if row[k] != v}
+                if not changed:
+                    return
+                conn.execute(reviews.update().where(self._mine(review_id)).values(**changed, updated_at=_now()))
+                for column, what in (("portfolio", "name"), ("mapping", "mapping"), ("overrides", "assumptions")):
+                    if column in changed:
+                        before = row[column] if column == "portfolio" else _json_object(row[column]) or {}
+                        after = changed[column] if column == "portfolio" else _json_object(changed[column]) or {}
+                        self._event(conn, review_id, what, _change(before, after), who, email)
 
         self._guard("save the review", update)
 
-    def set_task(self, review_id: str, project_id: str, task: str | None, who: str = "") -> dict[str, dict[str, str]]:
+    def set_task(self, review_id: str, project_id: str, task: str | None, who: str = "",
+                 email: str = "") -> dict[str, dict[str, str]]:
         """Set one project's task on a review (None: back to the roadmap's own); the review's tasks afterwards.
 
         Read and written in one locked transaction, so two reviewers changing different projects of the same
@@ -419,30 +459,38 @@ class Store(EvidenceMixin):
 
         def change() -> dict[str, dict[str, str]]:
             with self._write() as conn:
-                query = select(reviews.c.tasks).where(reviews.c.id == review_id)
+                query = select(reviews.c.tasks).where(self._mine(review_id))
                 if self.dialect != "sqlite":  # SQLite's BEGIN IMMEDIATE already holds the write lock
                     query = query.with_for_update()
                 found = conn.execute(query).first()
                 if found is None:
                     raise StoreError("The review is no longer in the database, so the task was not saved.")
                 tasks = _tasks(found[0])[0]  # an unreadable stored value starts afresh instead of failing every try
+                before = tasks.get(project_id, {}).get("task")
                 if task is None:
                     tasks.pop(project_id, None)
                 else:
                     tasks[project_id] = {"task": task, "by": clean_name(who)[:MAX_REVIEWER],
                                                "at": _now().strftime("%Y-%m-%d %H:%M")}
-                conn.execute(reviews.update().where(reviews.c.id == review_id).values(
+                conn.execute(reviews.update().where(self._mine(review_id)).values(
                     tasks=json.dumps(tasks), updated_at=_now()))
+                if before != task:
+                    self._event(conn, review_id, "task", f"{project_id}: {before or 'the roadmap’s own'} → "
+                                f"{task or 'the roadmap’s own'}", who, email)
                 return tasks
 
         return self._guard("save the task", change)
 
-    def recent_reviews(self, limit: int = 10, portfolio: str | None = None) -> list[Review]:
-        """The latest reviews, newest first, without their files."""
+    def recent_reviews(self, limit: int = 10, portfolio: str | None = None,
+                       ids: list[str] | None = None) -> list[Review]:
+        """The workspace's latest reviews (of one portfolio, or among these ids), newest first, without their files."""
         cols = [c for c in reviews.c if c.name != "file_bytes"]
-        query = select(*cols).order_by(reviews.c.updated_at.desc(), reviews.c.created_at.desc()).limit(limit)
+        query = (select(*cols).where(reviews.c.workspace == self.workspace)
+                 .order_by(reviews.c.updated_at.desc(), reviews.c.created_at.desc()).limit(limit))
         if portfolio is not None:
             query = query.where(reviews.c.portfolio == portfolio)
+        if ids is not None:
+            query = query.where(reviews.c.id.in_(ids[:1000]))
 
         def read() -> list[Review]:
             with self.engine.connect() as conn:
@@ -453,14 +501,52 @@ class Store(EvidenceMixin):
     def portfolios(self) -> list[str]:
         def read() -> list[str]:
             with self.engine.connect() as conn:
-                return list(conn.execute(select(reviews.c.portfolio).distinct().order_by(reviews.c.portfolio))
+                return list(conn.execute(select(reviews.c.portfolio).distinct()
+                                         .where(reviews.c.workspace == self.workspace).order_by(reviews.c.portfolio))
                             .scalars())
 
         return self._guard("list the portfolios", read)
 
+    def events(self, review_id: str) -> list[dict[str, Any]]:
+        """A review's event log, oldest first: what changed (what, detail), who (who, email) and when (at)."""
+        def read() -> list[dict[str, Any]]:
+            with self.engine.connect() as conn:
+                query = (select(events.c.what, events.c.detail, events.c.who, events.c.email, events.c.at)
+                         .where((events.c.review_id == review_id) & (events.c.workspace == self.workspace))
+                         .order_by(events.c.id))
+                return [dict(r) for r in conn.execute(query).mappings()]
+
+        return self._guard("read the review's history", read)
+
+    def remember_opened(self, browser: str, review_id: str) -> None:
+        """Note that a browser (a hash of its cookie) opened a review: Home lists these when nobody signs in."""
+        def upsert() -> None:
+            with self._write() as conn:
+                # To the microsecond: two reviews opened within a second keep their order.
+                now = datetime.now(UTC).replace(tzinfo=None)
+                mine = (opened.c.browser == browser[:64]) & (opened.c.review_id == review_id)
+                if not conn.execute(opened.update().where(mine).values(opened_at=now)).rowcount:
+                    conn.execute(opened.insert().values(browser=browser[:64], review_id=review_id,
+                                                        workspace=self.workspace, opened_at=now))
+
+        self._guard("remember the review", upsert)
+
+    def opened_by(self, browser: str, limit: int = 8) -> list[Review]:
+        """The reviews this browser opened in this workspace, the latest opened first (without their files)."""
+        def read() -> list[str]:
+            with self.engine.connect() as conn:
+                return list(conn.execute(select(opened.c.review_id).where(
+                    (opened.c.browser == browser[:64]) & (opened.c.workspace == self.workspace))
+                    .order_by(opened.c.opened_at.desc()).limit(limit)).scalars())
+
+        ids = self._guard("list the reviews", read)
+        found = {r.id: r for r in self.recent_reviews(limit=limit, ids=ids)}
+        return [found[i] for i in ids if i in found]
+
     # --- scenarios ---------------------------------------------------------------------------------
 
-    def save_scenario(self, review_id: str, name: str, overrides: dict[str, Any], who: str = "") -> Scenario:
+    def save_scenario(self, review_id: str, name: str, overrides: dict[str, Any], who: str = "",
+                      email: str = "") -> Scenario:
         """Save a review's named scenario; a name saved again takes the new overrides, saver and time."""
         name = clean_scenario_name(name)
         if not name:
@@ -473,11 +559,14 @@ class Store(EvidenceMixin):
 
         def upsert() -> None:
             with self._write() as conn:
-                if conn.execute(select(reviews.c.id).where(reviews.c.id == review_id)).first() is None:
+                if conn.execute(select(reviews.c.id).where(self._mine(review_id))).first() is None:
                     raise StoreError("The review is no longer in the database, so the scenario was not saved.")
                 mine = (scenarios.c.review_id == review_id) & (scenarios.c.name == name)
-                if not conn.execute(scenarios.update().where(mine).values(**values)).rowcount:
+                replaced = bool(conn.execute(scenarios.update().where(mine).values(**values)).rowcount)
+                if not replaced:
                     conn.execute(scenarios.insert().values(review_id=review_id, name=name, **values))
+                self._event(conn, review_id, "scenario", f"{'replaced' if replaced else 'saved'} '{name}': "
+                            f"{_change({}, saved.overrides)}", who, email)
 
         self._guard("save the scenario", upsert)
         return saved
@@ -486,19 +575,22 @@ class Store(EvidenceMixin):
         """A review's saved scenarios, in the order they were first saved."""
         def read() -> list[Scenario]:
             with self.engine.connect() as conn:
-                rows = conn.execute(select(scenarios).where(scenarios.c.review_id == review_id)
-                                    .order_by(scenarios.c.id)).mappings()
+                rows = conn.execute(select(scenarios).join(reviews, reviews.c.id == scenarios.c.review_id)
+                                    .where(self._mine(review_id)).order_by(scenarios.c.id)).mappings()
                 return [Scenario(r["name"], overrides or {}, r["saved_by"], r["saved_at"], overrides is None)
                         for r in rows for overrides in [_json_object(r["overrides"])]]
 
         return self._guard("read the scenarios", read)
 
-    def delete_scenario(self, review_id: str, name: str) -> None:
+    def delete_scenario(self, review_id: str, name: str, who: str = "", email: str = "") -> None:
         """Remove one saved scenario of a review (nothing happens when there is none by that name)."""
         def delete() -> None:
             with self._write() as conn:
-                conn.execute(scenarios.delete().where((scenarios.c.review_id == review_id)
-                                                      & (scenarios.c.name == name)))
+                if conn.execute(select(reviews.c.id).where(self._mine(review_id))).first() is None:
+                    return
+                if conn.execute(scenarios.delete().where((scenarios.c.review_id == review_id)
+                                                         & (scenarios.c.name == name))).rowcount:
+                    self._event(conn, review_id, "scenario", f"deleted '{name}'", who, email)
 
         self._guard("delete the scenario", delete)
 
@@ -506,7 +598,7 @@ class Store(EvidenceMixin):
 
     def append(self, d: Decision) -> None:
         """Add one entry to the history (validated). Earlier entries are never changed."""
-        values = decision_values(d)
+        values = decision_values(d, self.workspace)
 
         def insert() -> None:
             with self._write() as conn:
@@ -515,14 +607,15 @@ class Store(EvidenceMixin):
         self._guard("record the decision", insert)
 
     def _keys(self, conn: Connection, portfolio: str) -> list[str]:
-        adopted = conn.execute(select(aliases.c.alias).where(aliases.c.portfolio == portfolio)).scalars()
+        adopted = conn.execute(select(aliases.c.alias).where((aliases.c.portfolio == portfolio)
+                                                             & (aliases.c.workspace == self.workspace))).scalars()
         return [portfolio, *adopted]
 
     def history(self, portfolio: str | None = None, project_id: str | None = None) -> pd.DataFrame:
         """Entries oldest first (one portfolio with its adopted legacy rows, or all), as text columns."""
         def read() -> list[dict]:
             with self.engine.connect() as conn:
-                query = select(history).order_by(history.c.id)
+                query = select(history).where(history.c.workspace == self.workspace).order_by(history.c.id)
                 if portfolio is not None:
                     query = query.where(history.c.portfolio.in_(self._keys(conn, portfolio)))
                 if project_id is not None:
@@ -579,7 +672,7 @@ class Store(EvidenceMixin):
             raise StoreError(_sentence(what, exc)) from exc
 
 
-def decision_values(d: Decision) -> dict[str, Any]:
+def decision_values(d: Decision, workspace: str = DEFAULT_WORKSPACE) -> dict[str, Any]:
     """A decision validated and made into its decision_history row (raises ValueError with a sentence)."""
     if d.decision not in DECISIONS:
         raise ValueError(f"'{d.decision}' is not a decision; use one of {', '.join(DECISIONS)}.")
@@ -598,7 +691,7 @@ def decision_values(d: Decision) -> dict[str, Any]:
     return {"portfolio": _clean_portfolio(d.portfolio), "project_id": d.project_id,
             "project": clean(d.project), "decision": d.decision, "reviewer": reviewer,
             "email": clean_name(d.email)[:320], "note": note, "revisit": d.revisit, "review_id": d.review_id,
-            "recorded_at": _now()}
+            "recorded_at": _now(), "workspace": workspace}
 
 
 def _sentence(what: str, exc: BaseException) -> str:
@@ -620,6 +713,22 @@ def _sentence(what: str, exc: BaseException) -> str:
     if "could not connect" in message or "connection" in message or "unable to open" in message:
         return f"The database cannot be reached, so it could not {what}; check the database setting."
     return f"The database could not {what}; the details are in the server log."
+
+
+def _clean_workspace(name: str) -> str:
+    cleaned = " ".join(str(name).split())[:MAX_WORKSPACE]
+    return cleaned or DEFAULT_WORKSPACE
+
+
+def _change(before: Any, after: Any) -> str:
+    """One line for an event: a name's old and new text, or the keys of a mapping that were added, changed or
+    removed (`key: old → new`)."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return f"'{before}' → '{after}'"
+    keys = sorted(set(before) | set(after), key=str)
+    parts = [f"{k}: {before.get(k, '—')} → {after.get(k, '—')}" for k in keys
+             if before.get(k) != after.get(k) or (k in before) != (k in after)]
+    return "; ".join(parts) if parts else "no change"
 
 
 def _clean_portfolio(name: str) -> str:

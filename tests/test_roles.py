@@ -72,6 +72,10 @@ def _history(url: str) -> list[tuple]:
     "UPDATE schema_version SET version = 1",
     "UPDATE reviews SET file_bytes = 'forged'",
     "CREATE TABLE decision_history_copy (id int)",
+    "UPDATE review_events SET who = 'Mallory'",
+    "DELETE FROM review_events",
+    "TRUNCATE review_events",
+    "UPDATE reviews SET workspace = 'elsewhere'",  # a review never moves to another workspace
 ])
 def test_the_app_role_cannot_rewrite_the_history(setup, statement):
     admin, _, app = setup
