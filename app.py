@@ -202,11 +202,12 @@ if p.report is not None:
 ui.sign_in_panel()
 st.subheader("Recent reviews")
 try:
-    recent = ui.store().recent_reviews(limit=8) if ui.store_in_use() else []
+    recent, which = ui.home_reviews()
 except ui.StoreError as exc:
     st.caption(ui.safe(f"Saved reviews cannot be listed right now: {exc}"))
-    recent = []
+    recent, which = [], ""
 if recent:
+    st.caption(which)
     for r in recent:
         c1, c2 = st.columns([4, 1])
         current_mark = " (on screen)" if r.id == ss.review_id else ""
@@ -214,3 +215,14 @@ if recent:
         c2.button("Open", key=f"open_review_{r.id}", on_click=_reopen, args=(r.id,), disabled=r.id == ss.review_id)
 elif not ss.get("review_id"):
     st.caption("Upload a roadmap or pick a sample to start a review; it is saved, and its link reopens it.")
+
+if ss.get("review_id"):
+    # The review's event log: every change to its name, mapping, assumptions, tasks and scenarios, who and when.
+    with st.expander("History of this review"):
+        try:
+            events = ui.review_history(ss.review_id)
+        except ui.StoreError as exc:
+            st.caption(ui.safe(f"The review's history cannot be shown right now: {exc}"))
+        else:
+            st.dataframe(events.replace("", ui.BLANK), hide_index=True, width="stretch", key="review_history",
+                         column_config={"at": "When", "who": "Who", "what": "Changed", "detail": "What changed"})

@@ -18,12 +18,13 @@ st.title("Decisions")
 portfolio = ui.portfolio_of_screen()
 try:
     names = ui.store().portfolios() if ui.store_in_use() else []
-    everything = st.toggle("Every portfolio", key="decisions_all", help="Off: only the portfolio on screen.")
+    everything = st.toggle("Every portfolio", key="decisions_all",
+                           help="Every portfolio of this workspace. Off: only the portfolio on screen.")
     history = ui.store().history(None if everything else portfolio) if ui.store_in_use() else None
 except ui.StoreError as exc:
     st.warning(ui.safe(f"The decision history cannot be shown right now: {exc}"))
     st.stop()
-st.caption(ui.safe(f"Portfolio on screen: {portfolio}") + (f" · {counted(len(names), 'portfolio')} in the store" if names else ""))
+st.caption(ui.safe(f"Portfolio on screen: {portfolio}") + (f" · {counted(len(names), 'portfolio')} in this workspace" if names else ""))
 if history is None or history.empty:
     st.info("No decision has been recorded yet. Record one on a project's review page.")
     st.stop()

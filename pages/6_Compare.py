@@ -32,7 +32,8 @@ labels_of = {r.id: f"{r.file_name} · {r.updated_at:%Y-%m-%d %H:%M} UTC" for r i
 # characters are still removed.
 picked = st.selectbox("Earlier review", list(labels_of), format_func=lambda i: for_terminal(labels_of[i]),
                       key="compare_with")
-before = ui.scored_review(picked, database_url(), ui.review_state(next(r for r in earlier if r.id == picked)))
+before = ui.scored_review(picked, database_url(), ui.review_state(next(r for r in earlier if r.id == picked)),
+                          ui.workspace_now())
 if before is None:
     st.warning("That review's file can no longer be read; pick another.")
     st.stop()

@@ -58,5 +58,6 @@ def login_returns() -> LoginReturns:
 def browser_key() -> str:
     ctx = st.context
     cookie = ctx.cookies.get("_streamlit_xsrf") or ""
-    basis = cookie or f"{ctx.ip_address}|{ctx.headers.get('User-Agent', '')}"
+    # Text only: outside a browser (AppTest, a bare run) the context's values are not strings.
+    basis = cookie if isinstance(cookie, str) and cookie else f"{ctx.ip_address}|{ctx.headers.get('User-Agent', '')}"
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()

@@ -10,6 +10,7 @@ from ui.nav import PAGES, page_link
 from ui.reviews import ensure_review, open_review
 from ui.scenarios import scenario_badge
 from ui.session import DEFAULT_SAMPLE, SAMPLES_DIR, screen_state, set_source
+from ui.workspace import note_opened, settle_workspace
 
 
 def init_state() -> None:
@@ -21,6 +22,7 @@ def init_state() -> None:
     ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
     ss.setdefault("reviewer", "")  # remembered for the session once typed
     ss.setdefault("pending_save", False)  # a file loaded but not yet read: saved as a review once it is
+    settle_workspace()  # session key "workspace": every store call of this run stays inside it
     return_after_login()
     wanted = st.query_params.get("review")
     # A store that cannot be reached is not asked again on every rerun for the same link.
@@ -34,6 +36,7 @@ def init_state() -> None:
     # Links that came without it (a bookmark of a page, the browser's back button) get it back.
     if ss.review_id and st.query_params.get("review") != ss.review_id:
         st.query_params["review"] = ss.review_id
+    note_opened()
 
 
 NAV_CSS = """<style>

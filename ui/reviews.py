@@ -103,6 +103,11 @@ def _save_new() -> None:
     ss.saved_state = screen_state()
 
 
+def _who() -> str:
+    """Who makes a change, for the review's event log: the signed-in name, else the name typed for decisions."""
+    return current_user()[0] or st.session_state.get("reviewer", "")
+
+
 def _free_name(name: str, taken: list[str]) -> str:
     n = 2
     while f"{name} ({n})" in taken:
@@ -131,7 +136,7 @@ def rename_portfolio(name: str) -> None:
     """Move the review on screen to another portfolio (joining it when that name exists)."""
     ss = st.session_state
     review_id = ensure_review()
-    store().update_review(review_id, portfolio=name)
+    store().update_review(review_id, portfolio=name, who=_who(), email=current_user()[1])
     decisions_changed()
     ss.source["portfolio"] = " ".join(name.split())
     ss.pop("join_offer", None)
@@ -156,7 +161,8 @@ def save_state(read: bool) -> None:
         if ss.review_id is None:
             ensure_review()
         else:
-            store().update_review(ss.review_id, mapping=dict(ss.mapping), overrides=dict(ss.overrides))
+            store().update_review(ss.review_id, mapping=dict(ss.mapping), overrides=dict(ss.overrides), who=_who(),
+                                  email=current_user()[1])
     except StoreError as exc:
         log.warning("review state not saved: %s", exc)
         st.warning(f"Your change applies here but was not saved with the review, so a refresh will lose it: {exc}")
@@ -168,7 +174,7 @@ def set_task(project_id: str, new_task: str | None) -> str | None:
     ss = st.session_state
     who = current_user()[0] or ss.reviewer
     try:
-        ss.tasks = store().set_task(ensure_review(), project_id, new_task, who)
+        ss.tasks = store().set_task(ensure_review(), project_id, new_task, who, current_user()[1])
     except StoreError as exc:
         log.warning("task not saved: %s", exc)
         tasks = {k: v for k, v in ss.tasks.items() if k != project_id}
@@ -185,7 +191,7 @@ def save_scenario(name: str, overrides: dict) -> str | None:
     ss = st.session_state
     who = current_user()[0] or ss.reviewer
     try:
-        saved = store().save_scenario(ensure_review(), name, overrides, who)
+        saved = store().save_scenario(ensure_review(), name, overrides, who, current_user()[1])
     except StoreError as exc:
         log.warning("scenario not saved: %s", exc)
         ss.scenarios = {**ss.scenarios, clean_scenario_name(name): dict(overrides)}
@@ -199,7 +205,7 @@ def delete_scenario(name: str) -> str | None:
     ss = st.session_state
     if ss.review_id is not None:
         try:
-            store().delete_scenario(ss.review_id, name)
+            store().delete_scenario(ss.review_id, name, _who(), current_user()[1])
         except StoreError as exc:
             log.warning("scenario not deleted: %s", exc)
             return f"The scenario could not be deleted: {exc}"

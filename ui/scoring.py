@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import config, export, minutes, portfolio, scenario, task
 from core.loader import RoadmapError, load_roadmap
+from core.schema import DEFAULT_WORKSPACE
 from core.store import Review
 from ui.storage import decision_frame, store_for
 
@@ -60,11 +61,11 @@ def error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: t
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def scored_review(review_id: str, url: str, state: tuple) -> pd.DataFrame | None:
+def scored_review(review_id: str, url: str, state: tuple, workspace: str = DEFAULT_WORKSPACE) -> pd.DataFrame | None:
     """A saved review's roadmap scored with its own mapping, assumptions and tasks (None when it cannot be read).
 
     `state` (review_state) is part of the cache key only: a review whose state changed since is scored again."""
-    review = store_for(url).review(review_id)
+    review = store_for(url).in_workspace(workspace).review(review_id)
     if review is None or review.data is None:
         return None
     overrides = tuple(sorted(review.overrides.items()))

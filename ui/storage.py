@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import minutes
+from core.schema import DEFAULT_WORKSPACE
 from core.store import Store, StoreError, database_url, portfolio_name
 from ui.logs import log
 
@@ -19,9 +20,15 @@ def store_for(url: str) -> Store:
     return Store(url)
 
 
+def workspace_now() -> str:
+    """This run's workspace (set by ui.workspace.settle_workspace at the start of every page)."""
+    return st.session_state.get("workspace", DEFAULT_WORKSPACE)
+
+
 def store() -> Store:
-    """The shared review store (one engine per database URL); raises StoreError when it cannot be opened."""
-    return store_for(database_url())
+    """The shared review store (one engine per database URL) seen from this session's workspace, so nothing of
+    another workspace is read or changed; raises StoreError when it cannot be opened."""
+    return store_for(database_url()).in_workspace(workspace_now())
 
 
 def store_in_use() -> bool:
@@ -59,10 +66,10 @@ DECISIONS_TTL_S = 3.0
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _decisions_of(url: str, portfolio: str, window: int) -> tuple:
+def _decisions_of(url: str, portfolio: str, window: int, workspace: str = DEFAULT_WORKSPACE) -> tuple:
     """A portfolio's current decisions as a hashable tuple; `window` (time over the TTL) only ages the entry.
     A StoreError is raised, not cached, so an unavailable store is asked again on the next rerun."""
-    current = store_for(url).current(portfolio)
+    current = store_for(url).in_workspace(workspace).current(portfolio)
     return tuple((pid, r.decision, r.reviewer, r.note, r.revisit) for pid, r in current.iterrows())
 
 
@@ -74,7 +81,8 @@ def current_decisions() -> tuple[tuple, str | None]:
     """The current decision of each project as a hashable tuple (for cache keys), and an error sentence when
     the store is unavailable: a broken database costs the decision columns, never the page."""
     try:
-        rows = _decisions_of(database_url(), portfolio_of_screen(), int(time.monotonic() // DECISIONS_TTL_S))
+        rows = _decisions_of(database_url(), portfolio_of_screen(), int(time.monotonic() // DECISIONS_TTL_S),
+                             workspace_now())
     except StoreError as exc:
         log.warning("decisions unavailable: %s", exc)
         return (), f"Decisions cannot be shown right now: {exc}"

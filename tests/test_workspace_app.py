@@ -1,0 +1,79 @@
+"""AppTest: Home, Decisions and Compare show only the workspace on screen; without sign-in Home lists only the
+reviews opened in this browser; the review's history on Home shows each change with who and when."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.workspace
+from core.store import Decision, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 90
+ACME_Q3, ACME_Q4 = (ROOT / "sample_portfolios" / f"acme_2026_{q}.csv" for q in ("Q3", "Q4"))
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'airr.db'}"
+    monkeypatch.setenv("AIRR_DATABASE_URL", url)
+    return url
+
+
+def _shown(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_without_sign_in_home_lists_only_reviews_opened_in_this_browser(db):
+    store = Store(db)
+    opened = store.create_review("acme", "acme_2026_Q4.csv", ACME_Q4.read_bytes())
+    store.create_review("someone else", "theirs.csv", ACME_Q3.read_bytes())  # saved by another browser
+    at = _app(review=opened.id)
+    assert not at.exception
+    listed = " ".join(_shown(m.value) for m in at.markdown)
+    assert "acme_2026_Q4.csv" in listed and "theirs.csv" not in listed
+    assert any("opened in this browser" in c.value for c in at.caption)
+    at.text_input(key="portfolio_name").set_value("acme 2027").run()  # a change: an event with when
+    history = next(df.value for df in at.dataframe if "what" in df.value.columns)
+    assert list(history["what"])[:2] == ["name", "created"]
+    assert list(history["detail"])[0] == "'acme' → 'acme 2027'"
+
+
+def test_signed_in_home_decisions_and_compare_show_only_the_workspace(db, monkeypatch):
+    monkeypatch.setenv("AIRR_WORKSPACES", "acme=acme.com; globex=globex.com")
+    monkeypatch.setattr(ui.workspace, "login_configured", lambda: True)
+    monkeypatch.setattr(ui.workspace, "current_user", lambda: ("Dana", "dana@acme.com"))
+    acme, globex = Store(db, "acme"), Store(db, "globex")
+    earlier = acme.create_review("acme", "acme_2026_Q3.csv", ACME_Q3.read_bytes(), who="dana@acme.com")
+    theirs = globex.create_review("acme", "acme_2026_Q3 (globex).csv", ACME_Q3.read_bytes())
+    acme.append(Decision("acme", "ACM-002", "Claims letter drafter", "kill", "Dana", "ours", review_id=earlier.id))
+    globex.append(Decision("acme", "ACM-002", "Claims letter drafter", "keep", "Lee", "theirs", review_id=theirs.id))
+    now = acme.create_review("acme", "acme_2026_Q4.csv", ACME_Q4.read_bytes(), who="dana@acme.com")
+    at = _app(review=now.id)
+    assert not at.exception
+    listed = " ".join(_shown(m.value) for m in at.markdown)
+    assert "acme_2026_Q3.csv" in listed and "globex" not in listed  # every review of the workspace, none other
+    assert any("your workspace" in c.value for c in at.caption)
+    at.switch_page("pages/5_Decisions.py").run()
+    at.toggle(key="decisions_all").set_value(True).run()
+    table = next(df.value for df in at.dataframe if "reviewer" in df.value.columns)
+    assert list(table["reviewer"]) == ["Dana"] and "theirs" not in set(table["note"])
+    at.switch_page("pages/6_Compare.py").run()
+    assert not at.exception
+    assert [_shown(o) for o in at.selectbox(key="compare_with").options] == [
+        f"acme_2026_Q3.csv · {earlier.updated_at:%Y-%m-%d %H:%M} UTC"]
+    assert at.metric[0].value != ""  # the comparison ran against the workspace's own earlier review
+    # Another workspace's review link is no review here.
+    other = _app(review=theirs.id)
+    assert any("No saved review matches this link" in _shown(w.value) for w in other.warning)
