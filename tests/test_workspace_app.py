@@ -46,7 +46,7 @@ def test_without_sign_in_home_lists_only_reviews_opened_in_this_browser(db):
     assert any("opened in this browser" in c.value for c in at.caption)
     at.text_input(key="portfolio_name").set_value("acme 2027").run()  # a change: an event with when
     history = next(df.value for df in at.dataframe if "what" in df.value.columns)
-    assert list(history["what"])[:2] == ["name", "created"]
+    assert list(history["what"])[:2] == ["Portfolio name", "Created"]
     assert list(history["detail"])[0] == "'acme' → 'acme 2027'"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import workspace
+from core import labels, workspace
 from core.schema import DEFAULT_WORKSPACE
 from core.store import SECRETS_FILE, Review, StoreError
 from ui.auth import browser_key, current_user, login_configured
@@ -67,4 +67,5 @@ def review_history(review_id: str) -> pd.DataFrame:
     rows = store().events(review_id)
     frame = pd.DataFrame(rows, columns=["at", "who", "what", "detail"])
     frame["at"] = frame["at"].map(lambda v: f"{v:%Y-%m-%d %H:%M} UTC" if v is not None else "")
+    frame["what"] = labels.column(frame["what"], "review_events")
     return frame.iloc[::-1].reset_index(drop=True)
