@@ -1,6 +1,6 @@
 """Workspaces and the review event log (schema WORKSPACES_VERSION, SPEC §4s), on SQLite and PostgreSQL: nothing of
 one workspace is seen or changed from another, every change to a review is an append-only event with who and
-when, and a real version-3 store upgrades with everything in the default workspace."""
+when, and a real version-4 store upgrades with everything in the default workspace."""
 
 from __future__ import annotations
 
@@ -10,41 +10,44 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from core import joining, meetings, workspace
-from core.schema import DEFAULT_WORKSPACE, MEETINGS_VERSION, SCHEMA_VERSION, WORKSPACES_VERSION
+from core import evidence, joining, meetings, workspace
+from core.schema import DEFAULT_WORKSPACE, EVIDENCE_VERSION, MEETINGS_VERSION, SCHEMA_VERSION, WORKSPACES_VERSION
 from core.store import Decision, Store, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
-# Written by main's code at schema version 3 (meetings): one review of "claims_2026-Q4.csv" with a mapping, a
-# 4-year horizon, a task, a scenario, a decision and a meeting with one decision taken in it.
-V3_DB = ROOT / "tests" / "fixtures" / "reviews_v3.sqlite"
-V3_REVIEW, V3_MEETING = "YrhduNCk7zMdH1lDA3Ntc6", "DTMS5d97SWAkGHUEQiEWI3"
+# Written by main's code at schema version 4 (evidence): one review of "claims_2026-Q4.csv" with a mapping, a
+# 4-year horizon, a task, a scenario, a decision, a meeting with one decision taken in it, and one compliance
+# confirmation as evidence.
+V4_DB = ROOT / "tests" / "fixtures" / "reviews_v4.sqlite"
+V4_REVIEW, V4_MEETING = "QEaUzXREdjitQhpyxbZ6AF", "GCbBE2mZI65TeyCxqrEb9G"
 DATA = b"project_id,project,approach\np1,Claims letter drafter,fine-tune\n"
 
 
-def test_a_version_3_store_upgrades_into_the_default_workspace(tmp_path):
-    db = tmp_path / "v3.db"
-    shutil.copy(V3_DB, db)
+def test_a_version_4_store_upgrades_into_the_default_workspace(tmp_path):
+    db = tmp_path / "v4.db"
+    shutil.copy(V4_DB, db)
     store = Store(f"sqlite:///{db}")
-    assert store.version() == SCHEMA_VERSION == WORKSPACES_VERSION == MEETINGS_VERSION + 1
-    review = store.review(V3_REVIEW)
+    assert store.version() == SCHEMA_VERSION == WORKSPACES_VERSION == EVIDENCE_VERSION + 1
+    review = store.review(V4_REVIEW)
     assert (review.portfolio, review.overrides, review.tasks["card-fraud-scorer"]["task"]) == (
         "claims", {"horizon_years": 4}, "tabular")
-    assert [s.name for s in store.scenarios(V3_REVIEW)] == ["Two years"]
+    assert [s.name for s in store.scenarios(V4_REVIEW)] == ["Two years"]
     assert store.latest("claims") == {"claims-letter-drafter": "kill", "card-fraud-scorer": "keep"}
-    assert meetings.get(store, V3_MEETING).review_id == V3_REVIEW
-    assert len(meetings.taken(store, V3_MEETING)) == 1
+    assert meetings.get(store, V4_MEETING).review_id == V4_REVIEW
+    assert len(meetings.taken(store, V4_MEETING)) == 1
+    assert [e.kind for e in store.evidence("claims")] == ["compliance"]
     other = store.in_workspace("globex")  # nothing of the old store leaks into another workspace
-    assert other.review(V3_REVIEW) is None and other.history().empty and meetings.get(other, V3_MEETING) is None
+    assert other.review(V4_REVIEW) is None and other.history().empty and meetings.get(other, V4_MEETING) is None
+    assert other.evidence() == [] and other.evidence_history().empty
     engine = create_engine(store.url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version FROM schema_version ORDER BY version")).scalars().all() == [
-            2, MEETINGS_VERSION, WORKSPACES_VERSION]
+            2, MEETINGS_VERSION, EVIDENCE_VERSION, WORKSPACES_VERSION]
         assert conn.execute(text("SELECT DISTINCT workspace FROM decision_history")).scalars().all() == [
             DEFAULT_WORKSPACE]
     engine.dispose()
-    store.update_review(V3_REVIEW, portfolio="claims 2027", who="Dana")  # the upgraded store takes events
-    assert [e["what"] for e in store.events(V3_REVIEW)] == ["name"]
+    store.update_review(V4_REVIEW, portfolio="claims 2027", who="Dana")  # the upgraded store takes events
+    assert [e["what"] for e in store.events(V4_REVIEW)] == ["name"]
     with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
         conn.execute(text("UPDATE review_events SET who = 'Mallory'"))
 
@@ -71,6 +74,9 @@ def test_nothing_crosses_a_workspace(db_url):
     globex.delete_scenario(mine.id, "Two years")
     assert globex.scenarios(mine.id) == [] and [s.name for s in acme.scenarios(mine.id)] == ["Two years"]
     assert acme.review(mine.id).portfolio == "claims" and acme.latest("claims") == {"p1": "kill"}
+    acme.add_evidence("claims", "p1", "Claims letter drafter",
+                      evidence.compliance("Ada Legal", "General counsel", "2026-11-30", "DOC-7"), "Dana")
+    assert [e.kind for e in acme.evidence("claims")] == ["compliance"] and globex.evidence("claims") == []
     meeting = meetings.start(acme, mine.id, "claims", "Dana", who="Dana")
     assert meetings.get(globex, meeting.id) is None and meetings.of_review(globex, mine.id) == []
     assert globex.events(mine.id) == []
@@ -139,8 +145,8 @@ def test_the_workspaces_setting_can_live_in_the_secrets_file(tmp_path, monkeypat
     assert workspace.workspace_for("dana@partner.org", workspace.rules(secrets)) == "acme"
 
 
-def test_a_version_3_database_of_either_kind_is_upgraded(db_url):
-    # The database taken back to what version 3 created (no workspace columns, no event log), with a decision in it.
+def test_a_version_4_database_of_either_kind_is_upgraded(db_url):
+    # The database taken back to what version 4 created (no workspace columns, no event log), with a decision in it.
     store = Store(db_url)
     review = store.create_review("claims", "claims.csv", DATA)
     store.append(Decision("claims", "p1", "P", "kill", "Dana", review_id=review.id))
@@ -149,9 +155,9 @@ def test_a_version_3_database_of_either_kind_is_upgraded(db_url):
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE review_events"))
         conn.execute(text("DROP TABLE opened_reviews"))
-        for table in ("reviews", "decision_history", "portfolio_aliases", "meetings"):
+        for table in ("reviews", "decision_history", "portfolio_aliases", "meetings", "evidence"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN workspace"))
-        conn.execute(text("DELETE FROM schema_version WHERE version > :v"), {"v": MEETINGS_VERSION})
+        conn.execute(text("DELETE FROM schema_version WHERE version > :v"), {"v": EVIDENCE_VERSION})
     engine.dispose()
     upgraded = Store(db_url)
     assert upgraded.version() == WORKSPACES_VERSION
