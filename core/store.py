@@ -347,7 +347,7 @@ class Store(EvidenceMixin):
 
     def _event(self, conn: Connection, review_id: str, what: str, detail: str, who: str = "", email: str = "") -> None:
         conn.execute(events.insert().values(workspace=self.workspace, review_id=review_id, what=what,
-                                            detail=detail[:2_000], who=who.strip()[:MAX_REVIEWER],
+                                            detail=clean(detail)[:2_000], who=clean_name(who)[:MAX_REVIEWER],
                                             email=email.strip()[:320], at=_now()))
 
     # --- reviews -----------------------------------------------------------------------------------
