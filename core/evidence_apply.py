@@ -8,6 +8,7 @@ called once from core/judge.py). `evidence_used` says, per project, which eviden
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -162,3 +163,15 @@ def _codes(projects: pd.DataFrame, column: str, n: int) -> np.ndarray:
     if column not in projects.columns:
         return np.full(n, "", dtype=object)
     return projects[column].fillna("").astype(str).to_numpy(dtype=object)
+
+
+def as_key(records: Iterable[Attached]) -> tuple:
+    """Stored evidence as a hashable tuple of plain values (a cache key the app can pass around); from_key undoes it."""
+    return tuple((r.id, r.portfolio, r.project_id, r.kind, r.reviewer, r.recorded_at, r.items, r.estimate, r.low,
+                  r.high, r.threshold, r.method, json.dumps(r.detail, sort_keys=True, default=str), r.project,
+                  r.file_name, r.review_id) for r in records)
+
+
+def from_key(key: tuple) -> list[Attached]:
+    """The records of an as_key tuple."""
+    return [Attached(*t[:12], json.loads(t[12]), *t[13:]) for t in key]

@@ -160,6 +160,8 @@ if row["judged"]:
             st.caption(ui.md_text(check.rule))
             # Inputs come from the uploaded file: escaped so they are shown as typed, never read as markup.
             st.markdown(" · ".join(f"{labels.field(k)}: **{ui.safe(_input(k, v))}**" for k, v in check.inputs.items()))
+            if check.evidence:  # attached evidence beats the columns above: say which the verdict used
+                st.markdown(f"**Evidence used:** {ui.safe(labels.sentences(check.evidence))}")
             if check.status in ("fired", "claimed", "refuted"):
                 st.markdown(f"**To change it:** {ui.md_text(check.change)}")
             with st.expander("Why this matters"):
@@ -170,6 +172,9 @@ if row["judged"]:
                     st.markdown(f"- [{ui.safe(case['title'])}]({case['url']}): {ui.safe(case['showed'])}")
     if row["evidence_needed"]:
         st.warning(f"Evidence needed: {ui.safe(labels.sentences(row['evidence_needed']))}")
+    if problem := ss.get("evidence_error"):
+        st.warning(ui.safe(problem))
+    ui.evidence_section(row, p.inputs[5])
 
     st.markdown("### Cost of the paths")
     yearly = pricing.yearly_costs(row, cfg)

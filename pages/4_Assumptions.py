@@ -103,10 +103,10 @@ def _comparison(first: str, second: str, overrides_of: dict[str, dict]) -> None:
     if p.scored is None:
         st.info("Load a roadmap on the Home page to compare scenarios.")
         return
-    data, name, mapping, _, tasks = p.inputs
+    data, name, mapping, _, tasks, evidence = p.inputs
     a_over, b_over = overrides_of[first], overrides_of[second]
-    base = ui.scored_for(data, name, mapping, tuple(sorted(a_over.items())), tasks)[1]
-    scen = ui.scored_for(data, name, mapping, tuple(sorted(b_over.items())), tasks)[1]
+    base = ui.scored_for(data, name, mapping, tuple(sorted(a_over.items())), tasks, evidence)[1]
+    scen = ui.scored_for(data, name, mapping, tuple(sorted(b_over.items())), tasks, evidence)[1]
     b, s_ = portfolio.summarize(base), portfolio.summarize(scen)
     a_name, b_name = (("baseline" if name == BASELINE else f"scenario {name}") for name in (first, second))
     st.caption(ui.safe(f"{a_name}: {scenario.describe(a_over)} · {b_name}: {scenario.describe(b_over)}"))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import config
 from core.loader import LoadReport
+from ui.evidence import current_evidence
 from ui.format import safe
 from ui.logs import log
 from ui.nav import page_link
@@ -26,14 +27,17 @@ class Portfolio:
     error: str | None
     headers: list[str]
     name: str
-    inputs: tuple  # (data, name, mapping, overrides, tasks): the cache key of everything derived from it
+    inputs: tuple  # (data, name, mapping, overrides, tasks, evidence): the cache key of everything derived from it
 
 
 def _inputs() -> tuple:
     ss = st.session_state
     src = ss.source
+    # The portfolio's stored evidence applies to every page and download (SPEC §4e); unreadable, it is left out
+    # with a sentence on Project review, and the roadmap's own columns decide.
+    evidence, ss.evidence_error = current_evidence()
     return (src["data"], src["name"], tuple(sorted(ss.mapping.items())), tuple(sorted(ss.overrides.items())),
-            task_key(ss.tasks))
+            task_key(ss.tasks), evidence)
 
 
 def current() -> Portfolio:

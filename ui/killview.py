@@ -40,6 +40,8 @@ def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: st
     ]
     if isinstance(row["evidence_needed"], str) and row["evidence_needed"]:
         lines.append(f"**Evidence needed:** {safe(labels.sentences(row['evidence_needed']))}")
+    if isinstance(row.get("evidence_used"), str) and row["evidence_used"]:
+        lines.append(f"**Evidence used:** {safe(labels.sentences(row['evidence_used']))}")
     return "  \n".join(lines)
 
 
@@ -59,10 +61,10 @@ class KillView:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple,
                   decisions: tuple) -> KillView:
     """The Kill list page's cards, grid and filter columns for one set of inputs and decisions; cached."""
-    kill = kill_list_for(data, name, mapping, overrides, tasks)
+    kill = kill_list_for(data, name, mapping, overrides, tasks, evidence)
     decided = decision_frame(kill["project_id"], decisions)
     status = decided["decision"].tolist()
     h = int(assumptions_for(overrides).horizon_years)

@@ -1,4 +1,5 @@
-"""Cached scoring: everything derived from a file, a mapping, assumption overrides and task changes."""
+"""Cached scoring: everything derived from a file, a mapping, assumption overrides, task changes and the
+portfolio's stored evidence."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from core import config, export, minutes, portfolio, scenario, task
+from core.evidence_apply import apply as apply_evidence
+from core.evidence_apply import from_key
 from core.loader import RoadmapError, load_roadmap
 from core.schema import DEFAULT_WORKSPACE
 from core.store import Review
@@ -21,15 +24,20 @@ def assumptions_for(overrides: tuple) -> config.Assumptions:
 
 # A scored 100,000-row roadmap is about 100 MB in memory, so only a few are kept.
 @st.cache_data(max_entries=8, show_spinner=False)
-def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> tuple:
-    """(report, scored, error, headers) for a file, a mapping, assumption overrides and tasks set on the review;
-    cached."""
+def scored_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple = ()) -> tuple:
+    """(report, scored, error, headers) for a file, a mapping, assumption overrides, tasks set on the review and the
+    portfolio's stored evidence (core.evidence_apply.as_key); cached."""
     cfg = assumptions_for(overrides)
     try:
         roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
     except RoadmapError as exc:
         return None, None, str(exc), exc.headers
-    return roadmap.report, portfolio.score(task.set_on_review(roadmap.projects, dict(tasks)), cfg), None, []
+    return roadmap.report, portfolio.score(_projects(roadmap.projects, tasks, evidence), cfg), None, []
+
+
+def _projects(projects: pd.DataFrame, tasks: tuple, evidence: tuple) -> pd.DataFrame:
+    projects = task.set_on_review(projects, dict(tasks))
+    return apply_evidence(projects, from_key(evidence)) if evidence else projects
 
 
 def task_key(tasks: dict[str, dict[str, str]]) -> tuple:
@@ -38,25 +46,28 @@ def task_key(tasks: dict[str, dict[str, str]]) -> tuple:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
+def kill_list_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+                  evidence: tuple = ()) -> pd.DataFrame:
     """The ranked kill list for the same inputs as scored_for; cached."""
-    return portfolio.kill_list(scored_for(data, name, mapping, overrides, tasks)[1])
+    return portfolio.kill_list(scored_for(data, name, mapping, overrides, tasks, evidence)[1])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> pd.DataFrame:
+def sensitivity_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+                    evidence: tuple = ()) -> pd.DataFrame:
     """The tornado table for the same inputs as scored_for; cached."""
     roadmap = load_roadmap(data, name=name, mapping=dict(mapping))
-    return portfolio.sensitivity(task.set_on_review(roadmap.projects, dict(tasks)), assumptions_for(overrides))
+    return portfolio.sensitivity(_projects(roadmap.projects, tasks, evidence), assumptions_for(overrides))
 
 
 # The spinner is the cache's own: it shows only while the file is being scored, so a warm rerun starts no
 # spinner (each st.spinner starts a timer thread and sends a message, even when the work takes no time).
 @st.cache_data(max_entries=8, show_spinner="Scoring the roadmap…")
-def error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple) -> str | None:
+def error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+              evidence: tuple = ()) -> str | None:
     # A cached copy of a scored frame costs milliseconds to hand out; a page that only needs to know
     # whether the file scored asks this instead.
-    report, scored, error, _ = scored_for(data, name, mapping, overrides, tasks)
+    report, scored, error, _ = scored_for(data, name, mapping, overrides, tasks, evidence)
     return None if scored is not None else error or "No roadmap is loaded."
 
 
@@ -81,10 +92,10 @@ def review_state(review: Review) -> tuple:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
-                 decisions: tuple, scenario_name: str = "") -> bytes:
+                 evidence: tuple, decisions: tuple, scenario_name: str = "") -> bytes:
     """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
-    scored = scored_for(data, name, mapping, overrides, tasks)[1]
-    kill = kill_list_for(data, name, mapping, overrides, tasks)
+    scored = scored_for(data, name, mapping, overrides, tasks, evidence)[1]
+    kill = kill_list_for(data, name, mapping, overrides, tasks, evidence)
     decided = decision_frame(kill["project_id"], decisions)
     changed = dict(overrides)
     if kind == "brief":
