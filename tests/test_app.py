@@ -177,7 +177,7 @@ def test_recording_a_decision_appends_to_the_history_and_the_kill_list():
     at.text_input(key="decision_reviewer").input("Dana")
     at.text_area(key="decision_note").input("Rescope to the API path =SUM(A1)")
     at.selectbox(key="decision_choice").select("rescope")
-    at.button[0].click().run()  # the form's submit button
+    at.button(key="decision_submit").click().run()  # the form's submit button (the Evidence section has buttons above it)
     assert not at.exception
     history = _frame(at, "Reviewer")
     assert list(history["Decision"]) == ["Rescope"]
