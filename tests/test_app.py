@@ -337,10 +337,10 @@ def test_downloads_carry_the_scenario_and_an_assumptions_sheet():
     import ui
 
     data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
-    inputs = (data, "bank.csv", (), (("horizon_years", 5),), (), ())
+    inputs = (data, "bank.csv", (), (("horizon_years", 5),), (), (), ())  # ..., tasks, evidence, decisions
     rows = list(csv.DictReader(io.StringIO(ui.board_file("csv", *inputs, "Five years").decode("utf-8"))))
     assert rows and {r["Scenario"] for r in rows} == {"Five years: horizon_years=5"}
-    baseline = list(csv.DictReader(io.StringIO(ui.board_file("csv", data, "bank.csv", (), (), (), ()).decode())))
+    baseline = list(csv.DictReader(io.StringIO(ui.board_file("csv", data, "bank.csv", (), (), (), (), ()).decode())))
     assert {r["Scenario"] for r in baseline} == {"baseline"}
     book = load_workbook(io.BytesIO(ui.board_file("xlsx", *inputs, "Five years")))
     assert book.sheetnames == ["Kill list", "Assumptions"]
@@ -366,7 +366,7 @@ def test_downloads_carry_the_tasks_set_on_the_review():
     data = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
 
     def kill_list(tasks: tuple) -> dict[str, dict[str, str]]:
-        text = ui.board_file("csv", data, "bank.csv", (), (), tasks, ()).decode("utf-8")
+        text = ui.board_file("csv", data, "bank.csv", (), (), tasks, (), ()).decode("utf-8")
         return {r["Project ID"]: r for r in csv.DictReader(io.StringIO(text))}
 
     # BNK-024 is inferred to be tabular scoring (out of scope, so not on the kill list) until a person says

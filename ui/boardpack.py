@@ -17,13 +17,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def _pack(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, decisions: tuple,
+def _pack(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple, decisions: tuple,
           scenario_name: str, portfolio_name: str) -> board.Pack:
     import pandas as pd
 
     from ui.storage import CURRENT_KEYS
 
-    scored = scored_for(data, name, mapping, overrides, tasks)[1]
+    scored = scored_for(data, name, mapping, overrides, tasks, evidence)[1]
     current = pd.DataFrame([dict(zip(CURRENT_KEYS, d, strict=True)) for d in decisions],
                            columns=CURRENT_KEYS).set_index("project_id")
     words = scenario_words(dict(overrides))
@@ -34,12 +34,12 @@ def _pack(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
+def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple,
                decisions: tuple, scenario_name: str = "", portfolio_name: str = "") -> bytes:
     """One board download: "csv" or "xlsx" (the kill list for people), "pptx", "minutes_md" or "minutes_html"."""
     changed = dict(overrides)
     if kind in ("csv", "xlsx"):
-        kill = kill_list_for(data, name, mapping, overrides, tasks).copy()
+        kill = kill_list_for(data, name, mapping, overrides, tasks, evidence).copy()
         decided = decision_frame(kill["project_id"], decisions)
         for col in minutes.DECISION_COLUMNS:
             kill[col] = decided[col].to_numpy()
@@ -54,7 +54,7 @@ def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tup
                  ("Changed assumptions", scenario.describe(changed)),
                  ("Discount rate", f"{rate:.0%} a year (money in today's dollars)")]
         return cfo_export.to_xlsx(table, scenario.assumptions_table(changed), notes)
-    pack = _pack(data, name, mapping, overrides, tasks, decisions, scenario_name, portfolio_name or name)
+    pack = _pack(data, name, mapping, overrides, tasks, evidence, decisions, scenario_name, portfolio_name or name)
     if kind == "pptx":
         from core import slides  # lazy: python-pptx and the chart renderer
 
