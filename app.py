@@ -50,9 +50,11 @@ def _rename() -> None:
         ss.home_notice = f"The portfolio was not renamed: {exc}"
 
 
-def _join(name: str) -> None:
-    ss.portfolio_name = name
-    _rename()
+def _answer(join: bool) -> None:
+    try:
+        ui.answer_offer(join, ui.reviewer_name())
+    except ui.StoreError as exc:
+        ss.home_notice = f"The portfolio was not changed: {exc}"
 
 
 def _reopen(review_id: str) -> None:
@@ -96,12 +98,23 @@ with st.container(border=True):
     st.text_input("Portfolio", key="portfolio_name", on_change=_rename, max_chars=200,
                   help="Reviews of the same roadmap share a portfolio, so decisions carry over to later files "
                        "and reviews can be compared. Defaults to the file name without dates or versions.")
-    if offer := ss.get("join_offer"):
-        st.info(ui.safe(f"A portfolio named '{offer['portfolio']}' already has reviews (latest: "
-                        f"{offer['file_name']}, {offer['when']} UTC). This file was kept apart as "
-                        f"'{ss.source['portfolio']}' so the two histories do not mix."))
-        st.button(ui.safe(f"It is the same roadmap: join '{offer['portfolio']}'"), key="join_portfolio",
-                  on_click=_join, args=(offer["portfolio"],))
+    # Stored with the review, so the question stays here after a reload until someone answers it.
+    if offer := ui.open_offer():
+        what = "project ids" if offer.basis == "ids" else "project names (the files have no project ids)"
+        share = f"{offer.shared:.0%} of its {what}"
+        if offer.joined:
+            st.success(ui.safe(f"Joined the portfolio '{offer.portfolio}': this file shares {share} with its latest "
+                               "review, so decisions carry over and Compare sets the two side by side."))
+            st.button(ui.safe(f"It is another roadmap: keep it apart as '{offer.apart_as}'"), key="keep_apart",
+                      on_click=_answer, args=(False,))
+        else:
+            st.info(ui.safe(f"A portfolio named '{offer.portfolio}' already has reviews, but this file shares only "
+                            f"{share} with its latest one, so it was kept apart as '{offer.apart_as}' and the two "
+                            "histories do not mix."))
+            j1, j2 = st.columns(2)
+            j1.button(ui.safe(f"It is the same roadmap: join '{offer.portfolio}'"), key="join_portfolio",
+                      on_click=_answer, args=(True,))
+            j2.button("Keep it apart", key="keep_apart", on_click=_answer, args=(False,))
     if notice := ss.pop("home_notice", None):
         st.warning(ui.safe(notice))
 
@@ -136,12 +149,32 @@ if p.scored is not None:
     cols[6].metric("Kill-list savings", ui.usd(s.kill_list_savings_usd),
                    help=f"Over {counted(h, 'year')}. Projected savings of every project to kill or to prove first: custom TCO "
                         "minus FM API + RAG TCO, forward-looking (money already spent is excluded).")
+    # The untouched default sample has no decisions: the store is not opened (or created) just to say so.
+    decisions = ui.current_decisions()[0] if ui.store_in_use() else ()
+    came_back = tuple(sorted(ui.came_back(p.inputs).items()))
+    decided = ui.decided_for(*p.inputs, decisions)
+    d = st.columns(7)
+    d[0].metric("Kill list decided", f"{decided.decided:,} of {decided.decided + decided.open:,}",
+                help="Kill-list projects with a recorded decision (any decision).")
+    d[1].metric("Open", f"{decided.open:,}")
+    d[2].metric("Savings agreed", ui.usd(decided.agreed_usd),
+                help="Projected savings of the kill-list projects whose current decision is kill or rescope.")
+    d[3].metric("Came back", f"{len(came_back):,}",
+                help="Projects killed in the review before this one that are back on this roadmap.")
+    if came_back:
+        # Said right after the upload, before anyone opens the Kill list: the room should know first.
+        names = dict(zip(p.scored["project_id"], p.scored["project"], strict=True))
+        listed = "\n".join(f"- **{ui.safe(names.get(pid, pid))}**: {ui.safe(text)}" for pid, text in came_back[:5])
+        more = f"\n- and {len(came_back) - 5:,} more on the Kill list." if len(came_back) > 5 else ""
+        st.error(f"**{counted(len(came_back), 'project')} came back** after an earlier review killed "
+                 f"{'it' if len(came_back) == 1 else 'them'}:\n{listed}{more}")
     k1, k2 = st.columns([1, 3])
     k1.page_link("pages/3_Kill_list.py", label="Open the Kill list to decide")
+    ui.page_link("pages/7_Meeting.py", "Run the meeting: one project per screen", container=k2)
     unpriced = (f" {counted(s.kill_list_unpriced, 'project')} on the list "
                 f"{'needs' if s.kill_list_unpriced == 1 else 'need'} a daily volume and "
                 f"{'is' if s.kill_list_unpriced == 1 else 'are'} not in the total." if s.kill_list_unpriced else "")
-    k2.caption(f"Kill-list savings are over {counted(h, 'year')}, forward-looking and in today's dollars "
+    st.caption(f"Kill-list savings are over {counted(h, 'year')}, forward-looking and in today's dollars "
                f"(discounted at {p.cfg.discount_rate:.0%} a year).{unpriced}")
 
 st.header("How the file was read")

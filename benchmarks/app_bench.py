@@ -136,7 +136,44 @@ def kill_list_vs_bare(source: dict[str, Any], runs: int, workdir: Path) -> dict[
         kill_times.append(_timed_run(at))
         bare_times.append(_timed_run(bare))
     return {"kill_first": first, "kill_warm": kill_times, "bare_warm": bare_times, "projects": len(scored),
-            "cards": len(cards)}
+            "cards": len(cards), "bare": bare}
+
+
+MEETING_DECISIONS = ("kill", "rescope", "keep", "defer", "needs-evidence")
+PROJECT_OF = re.compile(r"^### Project ([\d,]+) of ([\d,]+)$")
+
+
+def _meeting_position(at: AppTest) -> tuple[int, int]:
+    for m in at.markdown:
+        if found := PROJECT_OF.match(m.value):
+            return int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))
+    raise RuntimeError("the Meeting page shows no 'Project k of n'")
+
+
+def meeting_vs_bare(source: dict[str, Any], runs: int, bare: AppTest) -> dict[str, Any]:
+    """Decide and advance on the Meeting page (one click records the decision in the meeting, with the savings as
+    they stand, and shows the next project) vs the bare page of the Kill list figure, in the same process."""
+    at = _app_with_roadmap(source)
+    _timed_run(at)  # Home on the roadmap: scores it, as a user would see first
+    _timed_run(at.switch_page("pages/7_Meeting.py"))
+    _expect_title(at, "Meeting")
+    at.text_input(key="meeting_facilitator").set_value("Benchmark")
+    at.text_area(key="meeting_attendees").set_value("Benchmark, Sam Lee")
+    at.button(key="meeting_start_button").click()
+    first = _timed_run(at)  # builds the meeting's agenda and every project's screen once
+    at_project, on_agenda = _meeting_position(at)
+    # One untimed decision each, as before the Kill list figure: the first click fills what the first run left.
+    at.button(key="meeting_decide_kill").click()
+    _timed_run(at)
+    _timed_run(bare)
+    times, bare_times = [], []
+    for k in range(runs):
+        at.button(key=f"meeting_decide_{MEETING_DECISIONS[k % len(MEETING_DECISIONS)]}").click()
+        times.append(_timed_run(at))
+        bare_times.append(_timed_run(bare))
+        if _meeting_position(at)[0] != at_project + k + 2:
+            raise RuntimeError(f"decide-and-advance did not move on: {_meeting_position(at)}")
+    return {"start": first, "decide_warm": times, "bare_warm": bare_times, "kill_list": on_agenda}
 
 
 def _compile_scripts_once() -> None:
@@ -160,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.app_bench")
     parser.add_argument("roadmap", type=Path)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--meeting-roadmap", type=Path, help="a roadmap with the kill list the meeting goes through")
     parser.add_argument("--json", type=Path, required=True, help="where to write the timings")
     args = parser.parse_args(argv)
     _compile_scripts_once()
@@ -172,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     result = {"portfolio": portfolio_filters(source, args.runs)}
     with tempfile.TemporaryDirectory(prefix="airr-bare-") as tmp:
         result["kill_list"] = kill_list_vs_bare(source, args.runs, Path(tmp))
+        bare = result["kill_list"].pop("bare")
+        if args.meeting_roadmap:
+            meeting_source = {"name": "meeting.csv", "data": args.meeting_roadmap.read_bytes(), "origin": "upload",
+                              "portfolio": "meeting"}
+            result["meeting"] = meeting_vs_bare(meeting_source, args.runs, bare)
     args.json.write_text(json.dumps(result), encoding="utf-8")
     return 0
 

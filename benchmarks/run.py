@@ -39,14 +39,15 @@ class Plan:
     growth_runs: int
     app_projects: int
     app_runs: int
+    meeting_kill_list: int  # projects on the kill list the Meeting page goes through
     start_runs: int
     warmup: bool
 
 
 FULL = Plan(pipeline_rows=100_000, pipeline_runs=5, growth_sizes=(10_000, 100_000, 1_000_000), growth_runs=3,
-            app_projects=1_000, app_runs=5, start_runs=5, warmup=True)
+            app_projects=1_000, app_runs=5, meeting_kill_list=1_000, start_runs=5, warmup=True)
 QUICK = Plan(pipeline_rows=2_000, pipeline_runs=2, growth_sizes=(2_000, 5_000, 10_000), growth_runs=1,
-             app_projects=250, app_runs=2, start_runs=1, warmup=False)
+             app_projects=250, app_runs=2, meeting_kill_list=50, start_runs=1, warmup=False)
 
 
 @dataclass
@@ -174,9 +175,11 @@ def growth(plan: Plan, workdir: Path) -> Section:
 
 def app(plan: Plan, workdir: Path) -> Section:
     roadmap = generate.generate(generate.rows_for(plan.app_projects), workdir / f"app_{plan.app_projects}.csv")
+    meeting_roadmap = _kill_list_roadmap(plan.meeting_kill_list, workdir)
     result_path = workdir / "app_bench.json"
     check(run_process([PYTHON, "-m", "benchmarks.app_bench", str(roadmap.path), "--runs", str(plan.app_runs),
-                       "--json", str(result_path)], env=bench_env(workdir)), "app benchmark (AppTest)")
+                       "--meeting-roadmap", str(meeting_roadmap), "--json", str(result_path)], env=bench_env(workdir)),
+          "app benchmark (AppTest)")
     res = json.loads(result_path.read_text(encoding="utf-8"))
     kill, folio = res["kill_list"], res["portfolio"]
     sec = Section(f"App (AppTest): {kill['projects']:,}-project portfolio, median of {plan.app_runs} warm reruns")
@@ -184,6 +187,12 @@ def app(plan: Plan, workdir: Path) -> Section:
     sec.figure("Kill list warm rerun", _secs(kill["kill_warm"]))
     sec.figure(f"bare page (same {kill['cards']} cards + table) warm rerun", _secs(kill["bare_warm"]))
     sec.target("ratio kill list / bare page (warm rerun)", median(kill["kill_warm"]) / median(kill["bare_warm"]), 2.0)
+    meeting = res["meeting"]
+    sec.figure(f"Meeting: start on a {meeting['kill_list']:,}-project kill list", f"{meeting['start']:.3f} s")
+    sec.figure("Meeting: decide-and-advance rerun", _secs(meeting["decide_warm"]))
+    sec.figure("bare page, same run", _secs(meeting["bare_warm"]))
+    sec.target("ratio decide-and-advance / bare page", median(meeting["decide_warm"]) / median(meeting["bare_warm"]),
+               1.5)
     sec.figure("Portfolio first run (loads + scores)", f"{folio['first']:.3f} s")
     sec.figure("Portfolio rerun after a filter change", _secs(folio["filter"]))
     sec.figure("ratio filter rerun / first run", f"{median(folio['filter']) / folio['first']:.2f}x")
@@ -193,6 +202,21 @@ def app(plan: Plan, workdir: Path) -> Section:
     # "Reruns from cache" is a yes/no fact: the filter reruns must not load or score again.
     sec.verdict("filter change reruns from cache", f"{calls} load/score calls", "0 calls", calls == 0)
     return sec
+
+
+def _kill_list_roadmap(projects: int, workdir: Path) -> Path:
+    """A generated roadmap whose kill list holds at least `projects` projects (about 38 % of a generated roadmap
+    is on it), the smallest found in 5 % steps."""
+    from core import config, portfolio
+    from core.loader import load_roadmap
+
+    size = int(projects / 0.38)
+    while True:
+        path = generate.generate(generate.rows_for(size), workdir / f"meeting_{size}.csv").path
+        on_list = len(portfolio.kill_list(portfolio.score(load_roadmap(path).projects, config.defaults())))
+        if on_list >= projects:
+            return path
+        size = int(size * 1.05) + 1
 
 
 # ---------------------------------------------------------------- start

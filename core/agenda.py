@@ -4,6 +4,7 @@ much of the proposed savings the room has agreed (pure functions over the scored
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,12 +42,12 @@ class Tally:
         return self.projects - self.decided
 
 
-def tally(ids: list[str], proposed: dict[str, float], taken: pd.DataFrame) -> Tally:
+def tally(ids: list[str], proposed: dict[str, float], taken: Mapping[str, tuple[str, float | None]]) -> Tally:
     """The tally of a meeting. `proposed`: kill-list project id -> projected savings now (blank: needs volume),
-    summed as the Kill list's headline sums them; `taken`: the meeting's decisions, latest per project
-    (core.meetings.latest_taken), with savings_usd as they stood when taken."""
-    on_agenda = [pid for pid in ids if pid in taken.index]
-    agreed = sum(_money(taken.at[pid, "savings_usd"]) for pid in on_agenda if taken.at[pid, "decision"] in AGREED)
+    summed as the Kill list's headline sums them; `taken`: project id -> (decision, savings as they stood when
+    taken) of the meeting's latest decision on each project (core.meetings.latest_taken)."""
+    on_agenda = [pid for pid in ids if pid in taken]
+    agreed = sum(_money(taken[pid][1]) for pid in on_agenda if taken[pid][0] in AGREED)
     return Tally(len(ids), len(on_agenda), agreed, sum(_money(proposed.get(pid)) for pid in ids))
 
 
@@ -62,8 +63,7 @@ def carried_over(pid: str, before: pd.DataFrame) -> tuple[str, str] | None:
 def savings_of(row: pd.Series) -> dict[str, float | None]:
     """A project's projected savings and their parts as they stand (the parts only where the scored frame has
     them): what a decision keeps as its savings when taken."""
-    keys = ("projected_savings_usd", "savings_people_usd", "savings_serving_usd", "savings_api_usd",
-            "savings_other_usd")
+    keys = ("projected_savings_usd", *portfolio.SAVINGS_PARTS)
     return {k: (None if pd.isna(row[k]) else float(row[k])) for k in keys if k in row.index}
 
 

@@ -21,6 +21,7 @@ from core.portfolio import Summary
 # (the narrower printable width, A4's, is what the layout must fit: about 186 mm, 700 CSS px).
 _CSS = """
 *{box-sizing:border-box}
+.zombie{color:#a1131b}
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#111318;background:#fff;margin:0 auto;
   padding:24px;max-width:1100px;line-height:1.45;overflow-wrap:anywhere}
 h1{margin:0 0 4px;font-size:28px} h2{margin-top:28px} .sub{color:#4a4f57;margin-top:0}
@@ -72,9 +73,11 @@ def _unpriced(summary: Summary) -> str:
 
 
 def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg: Assumptions, source: str,
-                decisions: dict[str, str] | None = None, scenario_name: str = "") -> str:
-    """The brief as an HTML string."""
+                decisions: dict[str, str] | None = None, scenario_name: str = "",
+                came_back: dict[str, str] | None = None) -> str:
+    """The brief as an HTML string; `came_back` holds the warning of each project that came back (core.comeback)."""
     decisions = decisions or {}
+    came_back = came_back or {}
     def esc(value: object) -> str:
         return html.escape(text.clean(value))
 
@@ -125,7 +128,8 @@ def build_brief(scored: pd.DataFrame, kill: pd.DataFrame, summary: Summary, cfg:
         parts.append(
             f"<article class='card'><h3>{i}. {esc(str(r.project))} {_badge(r.verdict)} "
             f"{esc(money(r.projected_savings_usd))} projected savings</h3>"
-            f"<p>{team} · Decision: {esc(decision)} · Build-trap score {int(r.build_trap_score)} of 100</p>"
+            + (f"<p class='zombie'><b>{esc(came_back[r.project_id])}</b></p>" if r.project_id in came_back else "")
+            + f"<p>{team} · Decision: {esc(decision)} · Build-trap score {int(r.build_trap_score)} of 100</p>"
             f"<p><b>Risks flagged:</b> {esc(risks if risks != '—' else 'none')}.</p>"
             f"<p><b>Exception it lacks:</b> {esc(_lacks(r))}</p>"
             f"<p><b>Recommended alternative:</b> {esc(r.recommendation)}.</p>"

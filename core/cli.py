@@ -129,7 +129,7 @@ def run(argv: list[str]) -> int:
     table = export.machine_table(scored)
     if args.db and args.portfolio:
         came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError)
-        table[comeback_column] = table["project_id"].map(came_back).fillna("")
+        table[comeback_column] = [came_back.get(pid, "") for pid in table["project_id"]]
     payload: str | bytes
     if fmt == "csv":
         payload = export.csv_bytes(table)

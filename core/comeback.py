@@ -28,22 +28,12 @@ def sentences(now: pd.DataFrame, earlier: Earlier | None, decisions: pd.DataFram
     """Project id (in `now`) -> "Came back: …" for every zombie; empty without an earlier review.
 
     `decisions` are the portfolio's current decisions as they stood before this review (decided_before), indexed
-    by project id. A kill or rescope decision says a project was killed; so does a kill verdict in the earlier
-    file on a project nobody decided on (Compare counts verdicts only when nothing at all was decided, but a
-    meeting that decided half the list must not let the other half slip back unsaid)."""
+    by project id; what counts as killed is core.compare's rule (a kill or rescope decision, or a kill verdict
+    nobody decided on), so every page counts the same zombies as Compare."""
     if earlier is None or now is None or not len(now):
         return {}
-    out: dict[str, str] = {}
-    decided = decisions if decisions is not None and len(decisions) else None
-    if decided is not None:
-        for z in compare.compare(earlier.scored, now, decided).zombies.itertuples(index=False):
-            out[str(z.project_id)] = sentence(z, earlier)
-    undecided = earlier.scored if decided is None else earlier.scored[~earlier.scored["project_id"].isin(decided.index)]
-    # The projects already matched to a decided kill are not matched again to an undecided one.
-    rest = now[~now["project_id"].astype(str).isin(out)]
-    for z in compare.compare(undecided, rest, None).zombies.itertuples(index=False):
-        out[str(z.project_id)] = sentence(z, earlier)
-    return out
+    result = compare.compare(earlier.scored, now, decisions)
+    return {str(z.project_id): sentence(z, earlier) for z in result.zombies.itertuples(index=False)}
 
 
 def sentence(z: object, earlier: Earlier) -> str:

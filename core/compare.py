@@ -64,24 +64,30 @@ class Comparison:
 def killed_earlier(before: pd.DataFrame, decisions: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
     """The earlier review's killed projects with the decision that killed them.
 
-    With decisions recorded for the portfolio, killed means a current kill or rescope decision; with none,
-    a `kill` verdict in the earlier file counts (blank reviewer and note)."""
+    Killed means a current kill or rescope decision; a project nobody decided on counts as killed when its
+    verdict in the earlier file was `kill` (blank reviewer and note). A meeting that decided half the list must
+    not let the other half come back unsaid. `killed_by` says "decisions" when any decision was recorded."""
     rows = before.set_index("project_id", drop=False)
-    if decisions is not None and len(decisions):
-        killed = decisions[decisions["decision"].isin(KILLED)]
+    cols = ["project_id", "project", "approach", "team", "verdict"]
+    decided = decisions if decisions is not None and len(decisions) else None
+    parts = []
+    if decided is not None:
+        killed = decided[decided["decision"].isin(KILLED)]
         ids = [i for i in killed.index if i in rows.index]
-        out = rows.loc[ids, ["project_id", "project", "approach", "team", "verdict"]].copy()
+        out = rows.loc[ids, cols].copy()
         out["earlier_decision"] = killed.loc[ids, "decision"].to_numpy()
         out["earlier_reviewer"] = killed.loc[ids, "reviewer"].to_numpy()
         out["earlier_note"] = killed.loc[ids, "note"].to_numpy()
         out["earlier_recorded_at"] = killed.loc[ids, "recorded_at"].to_numpy()
-        return out.reset_index(drop=True), "decisions"
-    out = rows[rows["verdict"] == "kill"][["project_id", "project", "approach", "team", "verdict"]].copy()
+        parts.append(out)
+    undecided = rows if decided is None else rows[~rows.index.isin(decided.index)]
+    out = undecided[undecided["verdict"] == "kill"][cols].copy()
     out["earlier_decision"] = "kill (verdict)"
     out["earlier_reviewer"] = ""
     out["earlier_note"] = ""
     out["earlier_recorded_at"] = ""
-    return out.reset_index(drop=True), "verdicts"
+    parts.append(out)
+    return pd.concat(parts).reset_index(drop=True), "decisions" if decided is not None else "verdicts"
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, decisions: pd.DataFrame | None = None,

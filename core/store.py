@@ -356,7 +356,9 @@ class Store(EvidenceMixin):
                       overrides: dict | None = None, who: str = "", tasks: dict | None = None) -> Review:
         """Save a new review under an id nobody can guess; adopt the first log's decisions on this file."""
         portfolio = _clean_portfolio(portfolio)
-        now = _now()
+        # To the microsecond: reviews are ordered by when they were made (the review before this one, for its
+        # zombies), and two uploads can fall in the same second.
+        now = datetime.now(UTC).replace(tzinfo=None)
         review = Review(new_review_id(), portfolio, file_name[:255], hashlib.sha1(data).hexdigest(),
                         now, now, clean_name(who)[:MAX_REVIEWER], dict(mapping or {}), dict(overrides or {}), data,
                         dict(tasks or {}))

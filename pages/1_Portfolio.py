@@ -93,8 +93,12 @@ if picked is not None and picked.selection.rows:
 st.caption(f"{len(view):,} of {len(scored):,} projects shown. Select a row to read it in full and open its review.")
 overrides = dict(p.inputs[3])
 named = ui.scenario_name() or None
-ui.table_downloads(export.machine_table(view).assign(scenario=scenario.tag(overrides, named)),
-                   scenario.file_stem(p.name, "portfolio", overrides, named), "download_portfolio", "Projects shown")
+machine = export.machine_table(view).assign(scenario=scenario.tag(overrides, named))
+# Every export says which projects came back after an earlier kill (blank for the rest).
+back = ui.came_back(p.inputs)
+machine["came_back"] = [back.get(pid, "") for pid in machine["project_id"]]
+ui.table_downloads(machine, scenario.file_stem(p.name, "portfolio", overrides, named), "download_portfolio",
+                   "Projects shown")
 
 if view.empty:
     st.info("No project matches these filters.")

@@ -70,6 +70,8 @@ verdict = row["verdict"]
 # Everything that came from the roadmap file goes through ui.safe(): shown as typed, never as Markdown.
 # No anchor: its link would be made of the project's name (href="#kill-a-href-https-evil-example")
 st.header(f"{ui.verdict_badge(verdict)} {ui.safe(row['project'])}", help=labels.verdict_help(verdict), anchor=False)
+if came_back := ui.came_back(p.inputs).get(row["project_id"]):
+    st.error(f"**{ui.safe(came_back)}**")
 meta = [ui.safe(row[c]) for c in ("team", "owner", "quarter") if not pd.isna(row[c])]
 if not pd.isna(row["status"]):
     meta.append(labels.label("status", row["status"]))
@@ -245,7 +247,7 @@ def _submit(project_id: str, project: str) -> None:
     # Runs before the page is drawn again, so it may clear the note after a save; on any failure every
     # field keeps what was typed and the message says what to do.
     reviewer = user_name or ss.decision_reviewer.strip()
-    ss.reviewer = ss.decision_reviewer.strip() or ss.reviewer
+    ui.remember_reviewer(ss.decision_reviewer)
     if not reviewer:
         ss.decision_result = ("error", "Add the reviewer's name so the decision can be traced; nothing was recorded.")
         return

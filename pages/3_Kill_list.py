@@ -14,15 +14,23 @@ h = int(p.cfg.horizon_years)
 
 st.title("Kill list")
 decisions, decisions_error = ui.current_decisions()
-view = ui.kill_view_for(*p.inputs, decisions)
+came_back = tuple(sorted(ui.came_back(p.inputs).items()))
+view = ui.kill_view_for(*p.inputs, decisions, came_back)
 summary = view.summary  # counts and savings of kill and prove, which is all this page shows
+decided = ui.decided_summary(view)
 
-m = st.columns(4)
+m = st.columns(6)
 m[0].metric("Projects on the list", f"{len(view.cards):,}")
 m[1].metric(f"Projected savings, {h} yr", ui.usd(summary.kill_list_savings_usd))
 m[2].metric("Kill now", f"{summary.kill:,}", help=f"Projected savings {ui.usd(summary.kill_savings_usd)}")
 m[3].metric("Prove first", f"{summary.prove:,}",
             help=f"Projected savings {ui.usd(summary.kill_list_savings_usd - summary.kill_savings_usd)}")
+m[4].metric("Decided", f"{decided.decided:,} of {len(view.cards):,}", help=f"{decided.open:,} still open.")
+m[5].metric("Savings agreed", ui.usd(decided.agreed_usd),
+            help="Projected savings of the projects whose current decision is kill or rescope.")
+if came_back:
+    st.error(f"**{len(came_back):,} of these projects came back** after an earlier review killed them; each card "
+             "and row says when and by whom.")
 
 parts = " · ".join(f"{name} {ui.md_money(v)}" for name, v in
                   zip(("people", "serving and compute", "API", "other"), summary.kill_list_parts_usd, strict=True))
@@ -72,8 +80,9 @@ with table_tab:
     picked = st.dataframe(
         table, hide_index=True, width="stretch", key="kill_table", on_select="rerun", selection_mode="single-row",
         height=35 * (min(len(table), ui.CARD_LIMIT) + 1) + 3, placeholder=ui.BLANK,
-        column_order=["rank", "project", "team", "verdict", "build_trap_score", "projected_savings_usd", "decision",
-                      "decision_reviewer", "revisit_on", "decision_note", "recommendation", "evidence_needed"],
+        column_order=["rank", "project", *(["came_back"] if came_back else []), "team", "verdict", "build_trap_score",
+                      "projected_savings_usd", "decision", "decision_reviewer", "revisit_on", "decision_note",
+                      "recommendation", "evidence_needed"],
         column_config={
             # Widths fit the 1,080 px a 1280 px screen leaves beside the row checkboxes, Note included; a long
             # name, note or sentence is read in full in the selected row's details below (and on the cards).
@@ -81,6 +90,9 @@ with table_tab:
             "project": st.column_config.TextColumn(labels.field("project"), width=205),
             "team": st.column_config.TextColumn(labels.field("team"), width=135, help=ui.blank_help()),
             "verdict": ui.verdict_column(width=95),
+            # Shown only when a project came back (column_order below), so the usual list keeps its widths.
+            "came_back": st.column_config.TextColumn("Came back", width=180,
+                                                     help="Killed in an earlier review and back on this one."),
             "build_trap_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d",
                                                                 width=70),
             "projected_savings_usd": st.column_config.NumberColumn("Savings", width=62, format=fmt,
@@ -113,4 +125,4 @@ scenario_name = ui.scenario_name()
 overrides = dict(p.inputs[3])
 stem = scenario.file_stem(p.name, "kill_list", overrides, scenario_name or None)
 st.caption(f"Stamped with the date and the scenario: {ui.md_text(scenario.describe(overrides))}")
-ui.board_downloads(p.inputs, decisions, scenario_name, ui.portfolio_of_screen(), stem)
+ui.board_downloads(p.inputs, decisions, scenario_name, ui.portfolio_of_screen(), stem, came_back=came_back)

@@ -47,8 +47,8 @@ m[3].metric("Verdict changes", f"{len(result.of('verdict')):,}")
 m[4].metric("Kill-list savings", ui.usd(result.savings_after),
             delta=ui.usd(result.savings_change), delta_color="off",
             help=f"Earlier: {ui.usd(result.savings_before)}.")
-source = ("recorded kill and rescope decisions" if result.killed_by == "decisions"
-          else "kill verdicts of the earlier file (no decision was recorded)")
+source = ("recorded kill and rescope decisions, and kill verdicts of the earlier file nobody decided on"
+          if result.killed_by == "decisions" else "kill verdicts of the earlier file (no decision was recorded)")
 st.caption(f"Killed earlier means {source}.")
 
 if len(result.zombies):

@@ -25,6 +25,7 @@ RATIO_LINES = {
     "peak memory of core score": " MB",
     "ratio max/min per-row time (work)": "x",
     "ratio kill list / bare page (warm rerun)": "x",
+    "ratio decide-and-advance / bare page": "x",
     "ratio filter rerun / first run": "x",
 }
 
@@ -67,7 +68,7 @@ def test_start_ratio_or_skip(quick_run: subprocess.CompletedProcess[str]) -> Non
 
 def test_summary_lists_every_target(quick_run: subprocess.CompletedProcess[str]) -> None:
     summary = quick_run.stdout.split("== Summary ==", 1)[-1]
-    assert len(re.findall(r"^\s+(PASS|MISS|SKIP)\s", summary, flags=re.MULTILINE)) == 6
+    assert len(re.findall(r"^\s+(PASS|MISS|SKIP)\s", summary, flags=re.MULTILINE)) == 7  # with decide-and-advance
 
 
 def test_growth_runs_past_the_servers_input_limits(tmp_path, monkeypatch):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import pandas as pd
 import pytest
 from conftest import SAMPLES
 
 from core import comeback, config, joining, portfolio
-from core import store as store_module
 from core.loader import load_roadmap
 from core.store import Decision, Store
 
@@ -18,13 +15,6 @@ Q3, Q4 = SAMPLES / "acme_2026_Q3.csv", SAMPLES / "acme_2026_Q4.csv"
 
 def _scored(path):
     return portfolio.score(load_roadmap(path).projects, config.defaults())
-
-
-@pytest.fixture(autouse=True)
-def one_second_apart(monkeypatch):
-    # Reviews are ordered by when they were made, to the second; here each store write is a second later.
-    clock = iter(datetime(2026, 9, 30, 9, 0) + timedelta(seconds=i) for i in range(10_000))
-    monkeypatch.setattr(store_module, "_now", lambda: next(clock))
 
 
 @pytest.fixture(scope="module")

@@ -186,8 +186,11 @@ def test_decisions_carry_over_to_the_same_portfolio_in_another_format(db):
     at.button(key="decision_submit").click().run()
     at = _home()
     at.selectbox(key="sample_pick").select("retailer.xlsx").run()
-    assert at.text_input(key="portfolio_name").value == "retailer (2)"  # another file of that name: asked first
-    at.button(key="join_portfolio").click().run()
+    # Another file of that name with the same projects: next quarter's (or another format's) file joins at once,
+    # and Home offers to keep it apart.
+    assert at.text_input(key="portfolio_name").value == "retailer"
+    assert any("Joined the portfolio 'retailer'" in _shown(s.value) for s in at.success)
+    assert at.button(key="keep_apart").label.startswith("It is another roadmap")
     at.switch_page("pages/3_Kill_list.py").run()
     table = next(df.value for df in at.dataframe if "decision" in df.value.columns)
     assert "Kill" in set(table["decision"]) and "Sam" in set(table["decision_reviewer"])
@@ -204,15 +207,18 @@ def test_compare_page_shows_the_zombie_with_its_earlier_decision(db):
     at.button(key="decision_submit").click().run()
     at.switch_page("app.py").run()
     at.selectbox(key="sample_pick").select("acme_2026_Q4.csv").run()
-    at.button(key="join_portfolio").click().run()
+    assert at.text_input(key="portfolio_name").value == "acme"  # 6 of its 10 ids are Q3's: it joined
     at.switch_page("pages/6_Compare.py").run()
     assert not at.exception
-    assert _metric(at, "Zombies") == "1"  # decisions were recorded, so only the decided kill counts
-    zombie = _shown(at.error[0].value)
-    assert "Support reply drafter (EU) (ACM-014) is back under a closely matching name" in zombie
-    assert any("Kill by Dana" in _shown(m.value) for m in at.markdown)  # the decision in words
+    # The decided kill, and the two kill verdicts nobody decided on; the renamed one counts once.
+    assert (_metric(at, "Zombies"), _metric(at, "New projects"), _metric(at, "Removed")) == ("3", "3", "2")
+    zombies = [_shown(e.value) for e in at.error]
+    assert any("Support reply drafter (EU) (ACM-014) is back under a closely matching name" in z for z in zombies)
+    # The selector shows the file name as typed, never Markdown-escaped.
+    assert at.selectbox(key="compare_with").options[0].startswith("acme_2026_Q3.csv · ")
+    assert any("Earlier decision: Kill by Dana" in _shown(m.value) for m in at.markdown)  # words, not codes
     # A select box shows plain text: no Markdown escapes in the file name or the date ("2026\\-12\\-06").
-    assert at.selectbox(key="compare_with").options and not any("\\" in o for o in at.selectbox(key="compare_with").options)
+    assert not any("\\" in o for o in at.selectbox(key="compare_with").options)
     assert any("Use the FM API with retrieval" in t.value for t in at.text)
 
 

@@ -35,11 +35,14 @@ def _pack(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple,
-               decisions: tuple, scenario_name: str = "", portfolio_name: str = "") -> bytes:
-    """One board download: "csv" or "xlsx" (the kill list for people), "pptx", "minutes_md" or "minutes_html"."""
+               decisions: tuple, scenario_name: str = "", portfolio_name: str = "", came_back: tuple = ()) -> bytes:
+    """One board download: "csv" or "xlsx" (the kill list for people), "pptx", "minutes_md" or "minutes_html";
+    `came_back` holds the (project id, sentence) pairs of the projects that came back (ui.zombies)."""
     changed = dict(overrides)
     if kind in ("csv", "xlsx"):
         kill = kill_list_for(data, name, mapping, overrides, tasks, evidence).copy()
+        back = dict(came_back)
+        kill["came_back"] = [back.get(pid, "") for pid in kill["project_id"]]
         decided = decision_frame(kill["project_id"], decisions)
         for col in minutes.DECISION_COLUMNS:
             kill[col] = decided[col].to_numpy()
@@ -67,10 +70,10 @@ def board_file(kind: str, data: bytes, name: str, mapping: tuple, overrides: tup
 
 
 def board_downloads(inputs: tuple, decisions: tuple, scenario_name: str, portfolio_name: str, stem: str,
-                    key: str = "board") -> None:
+                    key: str = "board", came_back: tuple = ()) -> None:
     """The board's downloads: the kill list (CSV, XLSX) and the minutes (Markdown, HTML) at a click; the brief and
     the slides, which draw charts, built once on request under a spinner, then offered."""
-    args = (*inputs, decisions, scenario_name, portfolio_name)
+    args = (*inputs, decisions, scenario_name, portfolio_name, came_back)
     c = st.columns(4)
     c[0].download_button("Kill list (CSV)", lambda: board_file("csv", *args), file_name=f"{stem}.csv",
                          mime="text/csv", key=f"{key}_csv", on_click="ignore")
@@ -90,7 +93,7 @@ def board_downloads(inputs: tuple, decisions: tuple, scenario_name: str, portfol
         return
     with st.spinner("Building the slides and the meeting brief…", show_time=True):
         deck = board_file("pptx", *args)
-        brief = download_for("brief", *inputs, decisions, scenario_name)
+        brief = download_for("brief", *inputs, decisions, scenario_name, came_back)
     d = st.columns(2)
     d[0].download_button("Slides (PowerPoint)", deck, file_name=f"{stem}.pptx", mime=PPTX_MIME,
                          key=f"{key}_pptx", on_click="ignore", type="primary")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import labels, portfolio
+from core.agenda import AGREED
 from core.numbers import BLANK, counted
 from ui.costs import card_lines
 from ui.format import md_money, safe, verdict_badge, verdict_badges
@@ -26,13 +27,14 @@ def decision_detail(decided: pd.Series) -> str:
     return safe(" · ".join(p for p in parts if p))
 
 
-def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: str = "") -> str:
+def kill_card(rank: int, row: pd.Series, decision: str, horizon: int, detail: str = "", came_back: str = "") -> str:
     """One kill-list project as Markdown a person can read aloud: every sentence in full, nothing in a tooltip."""
     team = f"Team {safe(row['team'])}" if not pd.isna(row["team"]) else "No team given"
     lines = [
         f"**{rank}. {safe(row['project'])}** {verdict_badge(row['verdict'])} "
         + (f"**{md_money(row['projected_savings_usd'])}** projected savings over {counted(horizon, 'year')}"
            if not pd.isna(row["projected_savings_usd"]) else f"**{labels.label('money_status', 'needs_volume')}**"),
+        *([f":red-badge[Zombie] **{safe(came_back)}**"] if came_back else []),
         f"{team} · Decision: {labels.label('decisions', decision)}" + (f" ({detail})" if detail else "") + " · "
         f"Build-trap score {int(row['build_trap_score'])} of 100 · Risks: {labels.joined(row['flags'], 'flags')}",
         f"**Recommended alternative:** {safe(row['recommendation'])}.",
@@ -62,8 +64,9 @@ class KillView:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple,
-                  decisions: tuple) -> KillView:
-    """The Kill list page's cards, grid and filter columns for one set of inputs and decisions; cached."""
+                  decisions: tuple, came_back: tuple = ()) -> KillView:
+    """The Kill list page's cards, grid and filter columns for one set of inputs, decisions and came-back
+    warnings ((project id, sentence) pairs, ui.zombies); cached."""
     kill = kill_list_for(data, name, mapping, overrides, tasks, evidence)
     decided = decision_frame(kill["project_id"], decisions)
     status = decided["decision"].tolist()
@@ -74,14 +77,46 @@ def kill_view_for(data: bytes, name: str, mapping: tuple, overrides: tuple, task
     table["verdict"] = verdict_badges(table["verdict"])
     table["team"] = table["team"].fillna(BLANK)
     table["evidence_needed"] = table["evidence_needed"].replace("", BLANK).fillna(BLANK)
+    back = dict(came_back)
+    table.insert(2, "came_back", [back.get(pid, BLANK) for pid in kill["project_id"]])
     table["decision"] = [labels.label("decisions", d) for d in status]
     table["decision_reviewer"] = decided["decision_reviewer"].replace("", BLANK).to_numpy()
     table["decision_note"] = decided["decision_note"].replace("", BLANK).to_numpy()
     table["revisit_on"] = [(f"{d} (passed)" if p else d) or BLANK
                            for d, p in zip(decided["revisit_on"], decided["revisit_passed"], strict=True)]
     details = [decision_detail(r) for _, r in decided.iterrows()]
-    cards = [kill_card(i, row, d, h, detail) for i, ((_, row), d, detail)
+    cards = [kill_card(i, row, d, h, detail, back.get(row["project_id"], "")) for i, ((_, row), d, detail)
              in enumerate(zip(kill.iterrows(), status, details, strict=True), start=1)]
     return KillView(cards, table, kill["project_id"].tolist(), kill["project"].tolist(),
                     kill["team"].astype(object).where(kill["team"].notna(), None).tolist(), kill["verdict"].tolist(),
                     status, kill["projected_savings_usd"].astype(float).tolist(), portfolio.summarize(kill))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """How far the kill list's decisions have come: projects decided, still open, and the savings agreed."""
+
+    decided: int
+    open: int
+    agreed_usd: float  # projected savings of the projects whose current decision is kill or rescope
+
+
+def decided_summary(view: KillView) -> Decided:
+    """The kill list's decided / open counts and agreed savings, from the view's current decisions."""
+    return _decided(view.decisions, view.savings)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def decided_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple, evidence: tuple,
+                decisions: tuple) -> Decided:
+    """The same for a page without the Kill list's cards (Home); cached."""
+    kill = kill_list_for(data, name, mapping, overrides, tasks, evidence)
+    current = {d[0]: d[1] for d in decisions}
+    return _decided([current.get(pid, "open") for pid in kill["project_id"]],
+                    kill["projected_savings_usd"].astype(float).tolist())
+
+
+def _decided(decisions: list[str], savings: list[float]) -> Decided:
+    decided = sum(d != "open" for d in decisions)
+    agreed = sum(s for d, s in zip(decisions, savings, strict=True) if d in AGREED and s == s)  # s == s: not blank
+    return Decided(decided, len(decisions) - decided, float(agreed))

@@ -7,7 +7,7 @@ import streamlit as st
 # Page links carry no icons: Material icon names ("content_cut") are announced by screen readers.
 PAGES = (("app.py", "Home"), ("pages/1_Portfolio.py", "Portfolio"), ("pages/2_Project_review.py", "Project review"),
          ("pages/3_Kill_list.py", "Kill list"), ("pages/4_Assumptions.py", "Assumptions"),
-         ("pages/5_Decisions.py", "Decisions"), ("pages/6_Compare.py", "Compare"))
+         ("pages/5_Decisions.py", "Decisions"), ("pages/6_Compare.py", "Compare"), ("pages/7_Meeting.py", "Meeting"))
 
 
 def link_params(project: str | None = None) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import identity
 from ui.auth import browser_key, current_user, login_configured, login_returns
 from ui.format import safe
 from ui.nav import PAGES, page_link
@@ -20,7 +21,8 @@ def init_state() -> None:
     ss.setdefault("overrides", {})
     ss.setdefault("tasks", {})  # tasks set on this review: project id -> {"task", "by", "at"} (core.store)
     ss.setdefault("review_id", None)  # the saved review on screen; None for the untouched default sample
-    ss.setdefault("reviewer", "")  # remembered for the session once typed
+    ss.setdefault("reviewer", "")  # the name typed last, in this session or (a cookie) this browser
+    identity.load()
     ss.setdefault("pending_save", False)  # a file loaded but not yet read: saved as a review once it is
     settle_workspace()  # session key "workspace": every store call of this run stays inside it
     return_after_login()
@@ -67,6 +69,7 @@ def setup(title: str) -> None:
             page_link(path, label, container=nav)
     if notice := st.session_state.pop("review_notice", None):
         st.warning(safe(notice))
+    identity.write_pending()
     scenario_badge()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import streamlit as st
@@ -16,6 +15,7 @@ from ui.logs import log
 from ui.scenarios import saved_scenarios, usable_overrides
 from ui.session import clear_assumption_widgets, sample_bytes, samples, screen_state, set_source
 from ui.storage import decisions_changed, portfolio_of_screen, store
+from ui.zombies import choose_portfolio, keep_offer
 
 
 def open_review(review_id: str) -> bool:
@@ -63,7 +63,6 @@ def start_review(name: str, data: bytes, origin: str) -> None:
     (save_state after scoring), so a file refused by a limit or unreadable as a roadmap is never stored."""
     ss = st.session_state
     set_source(name, data, origin)
-    ss.pop("join_offer", None)
     ss.review_id = None
     ss.pending_save = True
     st.query_params.pop("review", None)
@@ -73,22 +72,19 @@ def start_review(name: str, data: bytes, origin: str) -> None:
 def _save_new() -> None:
     """Save the file on screen as a new review, now that it has been read.
 
-    A file whose default portfolio name is taken by other files starts as a portfolio of its own
-    ("roadmap (2)"), and Home offers to join the existing one: histories merge only when the user says so.
+    A file whose default portfolio name is taken by other files joins that portfolio when it shares at least half
+    of its projects with its latest review (next quarter's file), else starts as a portfolio of its own ("roadmap
+    (2)"); either way Home offers the other choice until someone answers (ui.zombies, core.joining).
     """
     ss = st.session_state
     name, data = ss.source["name"], ss.source["data"]
     wanted = portfolio_name(name)
     try:
         s = store()
-        earlier = s.recent_reviews(limit=50, portfolio=wanted)
-        sha1 = hashlib.sha1(data).hexdigest()
-        chosen = wanted
-        if earlier and not any(r.file_sha1 == sha1 for r in earlier):
-            chosen = _free_name(wanted, s.portfolios())
-            ss.join_offer = {"portfolio": wanted, "file_name": earlier[0].file_name,
-                             "when": earlier[0].updated_at.strftime("%Y-%m-%d %H:%M")}
+        chosen, offer = choose_portfolio(s, name, data, wanted, ss.mapping)
         review = s.create_review(chosen, name, data, ss.mapping, ss.overrides, current_user()[1])
+        if offer is not None:
+            keep_offer(s, review.id, chosen, offer)
         decisions_changed()  # a new review may adopt decisions recorded for its file before reviews existed
     except StoreError as exc:
         log.warning("review not saved: %s", exc)
@@ -106,13 +102,6 @@ def _save_new() -> None:
 def _who() -> str:
     """Who makes a change, for the review's event log: the signed-in name, else the name typed for decisions."""
     return current_user()[0] or st.session_state.get("reviewer", "")
-
-
-def _free_name(name: str, taken: list[str]) -> str:
-    n = 2
-    while f"{name} ({n})" in taken:
-        n += 1
-    return f"{name} ({n})"
 
 
 def ensure_review() -> str:
@@ -139,7 +128,6 @@ def rename_portfolio(name: str) -> None:
     store().update_review(review_id, portfolio=name, who=_who(), email=current_user()[1])
     decisions_changed()
     ss.source["portfolio"] = " ".join(name.split())
-    ss.pop("join_offer", None)
 
 
 def save_state(read: bool) -> None:

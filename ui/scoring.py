@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import config, export, minutes, portfolio, scenario, task
+from core import comeback, config, export, minutes, portfolio, scenario, task
 from core.evidence_apply import apply as apply_evidence
 from core.evidence_apply import from_key
 from core.loader import RoadmapError, load_roadmap
@@ -92,8 +92,9 @@ def review_state(review: Review) -> tuple:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: tuple,
-                 evidence: tuple, decisions: tuple, scenario_name: str = "") -> bytes:
-    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario."""
+                 evidence: tuple, decisions: tuple, scenario_name: str = "", came_back: tuple = ()) -> bytes:
+    """One download ("csv", "xlsx" or "brief") for one set of inputs and decisions, stamped with the scenario,
+    with each returned project's came-back warning ((project id, sentence) pairs)."""
     scored = scored_for(data, name, mapping, overrides, tasks, evidence)[1]
     kill = kill_list_for(data, name, mapping, overrides, tasks, evidence)
     decided = decision_frame(kill["project_id"], decisions)
@@ -104,8 +105,10 @@ def download_for(kind: str, data: bytes, name: str, mapping: tuple, overrides: t
         cfg = assumptions_for(overrides)
         texts = {pid: minutes.decision_text(row) for pid, row in decided.iterrows()}
         return brief.build_brief(scored, kill, portfolio.summarize(scored), cfg, name, texts,
-                                 scenario_name=scenario_name).encode("utf-8")
+                                 scenario_name=scenario_name, came_back=dict(came_back)).encode("utf-8")
     machine = export.machine_table(kill)
+    back = dict(came_back)
+    machine[comeback.COLUMN] = [back.get(pid, "") for pid in machine["project_id"]]
     for col in minutes.DECISION_COLUMNS:
         machine[col] = decided[col].to_numpy()
     # Every row names the assumptions it was computed under: a column, not a comment line, so CSV readers cope.
