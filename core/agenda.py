@@ -45,7 +45,7 @@ class Tally:
 def tally(ids: list[str], proposed: dict[str, float], taken: Mapping[str, tuple[str, float | None]]) -> Tally:
     """The tally of a meeting. `proposed`: kill-list project id -> projected savings now (blank: needs volume),
     summed as the Kill list's headline sums them; `taken`: project id -> (decision, savings as they stood when
-    taken) of the meeting's latest decision on each project (core.meetings.latest_taken)."""
+    taken) of the meeting's latest decision on each project (core.meetings.taken_by_project)."""
     on_agenda = [pid for pid in ids if pid in taken]
     agreed = sum(_money(taken[pid][1]) for pid in on_agenda if taken[pid][0] in AGREED)
     return Tally(len(ids), len(on_agenda), agreed, sum(_money(proposed.get(pid)) for pid in ids))

@@ -183,9 +183,14 @@ def taken(store: Store, meeting_id: str) -> pd.DataFrame:
     return frame
 
 
-def latest_taken(frame: pd.DataFrame) -> dict[str, tuple[str, float | None]]:
-    """Project id -> (decision, savings as taken) of the last decision taken on it in a meeting: a project decided
-    twice counts once, as its last decision."""
+def latest_taken(frame: pd.DataFrame) -> pd.DataFrame:
+    """The last decision taken on each project in a meeting (a project decided twice counts once), by project id."""
+    return frame.drop_duplicates("project_id", keep="last").set_index("project_id")
+
+
+def taken_by_project(frame: pd.DataFrame) -> dict[str, tuple[str, float | None]]:
+    """Project id -> (decision, savings as taken) of the last decision taken on it in a meeting: what the tally
+    counts (a project decided twice counts once, as its last decision)."""
     return {str(pid): (str(d), None if pd.isna(s) else float(s))
             for pid, d, s in zip(frame["project_id"], frame["decision"], frame["savings_usd"], strict=True)}
 

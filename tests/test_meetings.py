@@ -121,7 +121,7 @@ def test_the_tally_counts_this_meetings_decisions_and_agreed_savings_as_taken():
     proposed = {"A": 500.0, "B": 300.0, "C": float("nan"), "D": 200.0}
     taken = pd.DataFrame({"project_id": ["A", "B", "A", "X"], "decision": ["keep", "rescope", "kill", "kill"],
                           "savings_usd": [400.0, 250.0, 450.0, 9e9]})
-    t = agenda.tally(ids, proposed, meetings.latest_taken(taken))
+    t = agenda.tally(ids, proposed, meetings.taken_by_project(taken))
     # A was reconsidered (keep, then kill: the last counts once); X is not on the agenda; C needs volume.
     assert (t.projects, t.decided, t.open) == (4, 2, 2)
     assert (t.agreed_usd, t.proposed_usd) == (700.0, 1000.0)

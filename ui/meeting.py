@@ -119,7 +119,7 @@ def open_meeting(meeting_id: str) -> Meeting | None:
         found = meetings.get(store(), meeting_id)
         if found is not None and found.review_id != ss.get("review_id") and not open_review(found.review_id):
             found = None
-        taken = meetings.latest_taken(meetings.taken(store(), meeting_id)) if found is not None else {}
+        taken = meetings.taken_by_project(meetings.taken(store(), meeting_id)) if found is not None else {}
     except StoreError as exc:
         ss.meeting_notice = ("error", f"The meeting in this link could not be opened: {exc}")
         return None
