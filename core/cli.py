@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from core import board_cli, config, db_cli, evidence_cli, export, portfolio, review_cli
-from core.comeback import COLUMN as comeback_column
 from core.loader import RoadmapError, load_roadmap
 from core.text import clean_output, for_terminal
 
@@ -128,6 +127,9 @@ def run(argv: list[str]) -> int:
         scored = portfolio.kill_list(scored)
     table = export.machine_table(scored)
     if args.db and args.portfolio:
+        # Imported here: the store brings SQLAlchemy, a fifth of the start-up of a command that never opens it.
+        from core.comeback import COLUMN as comeback_column
+
         came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError)
         table[comeback_column] = [came_back.get(pid, "") for pid in table["project_id"]]
     payload: str | bytes

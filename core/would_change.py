@@ -42,7 +42,8 @@ def _calls(values: np.ndarray) -> pa.Array:
     digits = pc.cast(whole, _STR)
     length = pc.utf8_length(digits)
     text = pc.utf8_slice_codeunits(digits, -3)
-    for k in range(1, 7):  # thousands groups from the right; 10^21 is past any figure the loader accepts
+    longest = pc.max(length).as_py() or 0
+    for k in range(1, (longest - 1) // 3 + 1):  # thousands groups from the right, as many as the longest has
         group = pc.utf8_slice_codeunits(digits, -3 * (k + 1), -3 * k)
         text = pc.if_else(pc.greater(length, 3 * k), _join(group, pa.scalar(",", _STR), text), text)
     text = pc.if_else(pa.array(values < 0), _join(pa.scalar("-", _STR), text), text)
@@ -66,81 +67,111 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     def flag(col: str) -> np.ndarray:
         return scored[col].to_numpy(dtype=bool)[rows]
 
-    verdict = scored["verdict"].to_numpy(dtype=object)[rows]
+    verdict = pa.array(scored["verdict"].iloc[rows], type=_STR, from_pandas=True)
+
+    def is_(word: str) -> np.ndarray:
+        return pc.fill_null(pc.equal(verdict, word), False).to_numpy(zero_copy_only=False)
+
     be, calls, savings = num("break_even_daily_calls"), num("daily_calls_used"), num("projected_savings_usd")
     need, gap_value, pv = num("value_needed_usd_per_year"), num("gap_value_usd_per_year"), num("pv_years")
     short, self_hosted = flag("value_short"), flag("comparison_is_self_hosted")
     priced = np.isfinite(savings)
     gap_proven = flag("proven_domain") | (flag("proven_scale") & priced & (savings >= 0))
-    evidence = pa.array(scored["evidence_needed"], type=_STR, from_pandas=True)
-    if isinstance(evidence, pa.ChunkedArray):
-        evidence = evidence.combine_chunks()
-    evidence = pc.fill_null(pc.take(evidence, pa.array(rows)), "")
-
-    comparison = _pick(self_hosted, _text("the self-hosted stock model", n), _text("the FM path", n))
-    never = ~np.isfinite(be)
-    be_text = _calls(be)
-    pays_at = _join(_text("he custom path costs less than ", n), comparison, _text(" from ", n), pc.fill_null(be_text, ""),
-                    _text(" calls a day", n))
-    pays_never = _join(_text("t no volume would the custom path cost less than ", n), comparison)
-    tail = _pick(never, pays_never, pays_at)  # the clause without its first letter
-    pays = _join(_pick(never, _text("a", n), _text("t", n)), tail)
-    pays_cap = _join(_pick(never, _text("A", n), _text("T", n)), tail)
-
-    # kill: the volume, and the proof that would make it keep (with the value it would need, when priced)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_year = np.where(priced & (savings > 0), savings / pv, np.nan)
         missing = need - gap_value
-    worth = _text([f" worth at least {m} a year" if s else None for m, s in zip(money_many(per_year), priced & (savings > 0),
-                                                                              strict=True)], n)
-    worth = pc.fill_null(worth, "")
-    worth = _pick(~priced, _text(" worth more than the custom path's extra cost", n), worth)
-    kill = _join(pays_cap, _text("; ", n), _text(PROOF, n), worth, _text(" would make it keep.", n))
-    short_text = _join(_text("Keep only if the gap were worth ", n), _text(money_many(need), n),
-                       _text(" a year, ", n), _text(money_many(missing), n), _text(" a year more than stated (", n),
-                       _text(money_many(missing * pv), n), _text(f" short over {counted(years, 'year')}); or ", n),
-                       pays, _text(".", n))
-    kill = _pick(short, short_text, kill)
+
+    # Each verdict's sentence is built for its own rows only (Arrow kernels over every row for every wording
+    # cost three times as much), then the pieces are put back in the frame's order.
+    def comparison(idx: np.ndarray) -> pa.Array:
+        m = len(idx)
+        return _pick(self_hosted[idx], _text("the self-hosted stock model", m), _text("the FM path", m))
+
+    def pays(idx: np.ndarray, capital: bool) -> pa.Array:
+        """When the custom path would cost less: from a volume, or at none."""
+        m = len(idx)
+        never = ~np.isfinite(be[idx])
+        versus = comparison(idx)
+        pays_at = _join(_text("he custom path costs less than ", m), versus, _text(" from ", m),
+                        pc.fill_null(_calls(be[idx]), ""), _text(" calls a day", m))
+        pays_never = _join(_text("t no volume would the custom path cost less than ", m), versus)
+        first = _pick(never, _text("A" if capital else "a", m), _text("T" if capital else "t", m))
+        return _join(first, _pick(never, pays_never, pays_at))
+
+    pieces: list[tuple[np.ndarray, pa.Array]] = []
+
+    # kill: the volume, and the proof that would make it keep (with the value it would need, when priced)
+    kill = is_("kill")
+    idx = np.flatnonzero(kill & ~short)
+    if len(idx):
+        m = len(idx)
+        worthy = priced[idx] & (savings[idx] > 0)
+        worth = _pick(worthy, _join(_text(" worth at least ", m), _text(money_many(per_year[idx]), m), _text(" a year", m)),
+                      _text("", m))
+        worth = _pick(~priced[idx], _text(" worth more than the custom path's extra cost", m), worth)
+        pieces.append((idx, _join(pays(idx, True), _text("; ", m), _text(PROOF, m), worth,
+                                  _text(" would make it keep.", m))))
+    idx = np.flatnonzero(kill & short)
+    if len(idx):
+        m = len(idx)
+        pieces.append((idx, _join(
+            _text("Keep only if the gap were worth ", m), _text(money_many(need[idx]), m), _text(" a year, ", m),
+            _text(money_many(missing[idx]), m), _text(" a year more than stated (", m),
+            _text(money_many(missing[idx] * pv[idx]), m), _text(f" short over {counted(years, 'year')}); or ", m),
+            pays(idx, False), _text(".", m))))
 
     # prove: the first missing proof, and what the money says meanwhile
-    first = pc.utf8_rtrim(pc.list_element(pc.split_pattern(evidence, "; ", max_splits=1), 0), characters=".")
-    more = _pick(pc.match_substring(evidence, "; ").to_numpy(zero_copy_only=False),
-                 _text(" (and the rest of the evidence needed)", n), _text("", n))
-    first = _pick(pc.equal(evidence, "").to_numpy(zero_copy_only=False), _text("the evidence named above", n), first)
-    prove = _join(_text("Keep once this is done: ", n), first, more, _text("; meanwhile ", n), pays, _text(".", n))
+    idx = np.flatnonzero(is_("prove"))
+    if len(idx):
+        m = len(idx)
+        evidence = scored["evidence_needed"].iloc[rows[idx]]
+        evidence = pc.fill_null(pa.array(evidence, type=_STR, from_pandas=True), "")
+        first = pc.utf8_rtrim(pc.list_element(pc.split_pattern(evidence, "; ", max_splits=1), 0), characters=".")
+        more = _pick(pc.match_substring(evidence, "; ").to_numpy(zero_copy_only=False),
+                     _text(" (and the rest of the evidence needed)", m), _text("", m))
+        first = _pick(pc.equal(evidence, "").to_numpy(zero_copy_only=False), _text("the evidence named above", m), first)
+        pieces.append((idx, _join(_text("Keep once this is done: ", m), first, more, _text("; meanwhile ", m),
+                                  pays(idx, False), _text(".", m))))
 
-    # keep: what would end it
-    drop = priced & (savings < 0) & np.isfinite(be) & (be > 0)
-    # Only the kept projects need it; joined in Python because Arrow's join with null_handling="skip" drops
-    # rows whose parts are all null (pyarrow 26).
-    kept = np.flatnonzero(verdict == "keep")
-    ends_list = [""] * n
-    if len(kept):
-        value_end = gap_proven & priced & (savings > 0) & np.isfinite(need)
-        be_k, calls_k = _calls(be[kept]).to_pylist(), _calls(calls[kept]).to_pylist()
-        need_k = money_many(need[kept])
-        for j, i in enumerate(kept):
-            parts = []
-            if drop[i]:
-                parts.append(f"volume falling below {be_k[j]} calls a day (today {calls_k[j]})")
-            if gap_proven[i]:
-                parts.append("a new base model closing the gap in the evaluation")
-            if value_end[i]:
-                parts.append(f"the gap's value falling below {need_k[j]} a year")
-            ends_list[i] = ", or ".join(parts)
-    ends = _text(ends_list, n)
-    fallback = _join(_text("volume falling to where the custom path costs more than ", n), comparison)
-    ends = _pick(pc.equal(ends, "").to_numpy(zero_copy_only=False), fallback, ends)
-    keep = _join(_text("Would end with ", n), ends, _text(".", n))
+    # keep: what would end it, each reason that applies ("" where it does not), joined by ", or ". Joined by
+    # hand: Arrow's join with null_handling="skip" drops the rows whose parts are all null (pyarrow 26).
+    idx = np.flatnonzero(is_("keep"))
+    if len(idx):
+        m = len(idx)
+        blank = _text("", m)
+        drop = (priced & (savings < 0) & np.isfinite(be) & (be > 0))[idx]
+        base = gap_proven[idx]
+        value_end = (gap_proven & priced & (savings > 0) & np.isfinite(need))[idx]
+        today = _pick(np.isfinite(calls[idx]), _join(_text(" (today ", m), pc.fill_null(_calls(calls[idx]), ""),
+                                                      _text(")", m)), blank)
+        falling = _join(_text("volume falling below ", m), pc.fill_null(_calls(be[idx]), ""), _text(" calls a day", m),
+                        today)
+        value = _join(_text("the gap's value falling below ", m), _text(money_many(need[idx]), m), _text(" a year", m))
+        sep = _text(", or ", m)
+        ends = _join(_pick(drop, falling, blank), _pick(drop & (base | value_end), sep, blank),
+                     _pick(base, _text("a new base model closing the gap in the evaluation", m), blank),
+                     _pick(base & value_end, sep, blank), _pick(value_end, value, blank))
+        fallback = _join(_text("volume falling to where the custom path costs more than ", m), comparison(idx))
+        ends = _pick(pc.equal(ends, "").to_numpy(zero_copy_only=False), fallback, ends)
+        pieces.append((idx, _join(_text("Would end with ", m), ends, _text(".", m))))
 
-    sentence = _pick(verdict == "kill", kill, _pick(verdict == "prove", prove,
-                                                    _pick(verdict == "keep", keep, _text("", n))))
+    if not pieces:
+        return out
     # Unpriced: say so first, then the same sentence with a small first letter.
-    lowered = _join(_text("Needs volume to price it; ", n), pc.utf8_lower(pc.utf8_slice_codeunits(sentence, 0, 1)),
-                    pc.utf8_slice_codeunits(sentence, 1))
-    sentence = _pick(priced | pc.equal(sentence, "").to_numpy(zero_copy_only=False), sentence, lowered)
+    finished = []
+    for idx, sentence in pieces:
+        unpriced = ~priced[idx]
+        if unpriced.any():
+            some = sentence.filter(pa.array(unpriced))
+            lowered = _join(_text("Needs volume to price it; ", len(some)),
+                            pc.utf8_lower(pc.utf8_slice_codeunits(some, 0, 1)), pc.utf8_slice_codeunits(some, 1))
+            sentence = pc.replace_with_mask(sentence, pa.array(unpriced), lowered)
+        finished.append(sentence)
     # Back to every row of the frame: judged rows take their sentence, the others the empty text at the end.
-    where = np.full(len(scored), n, dtype=np.int64)
-    where[rows] = np.arange(n)
-    full = pc.take(pa.concat_arrays([sentence, pa.array([""], type=_STR)]), pa.array(where))
+    where = np.full(len(scored), sum(len(idx) for idx, _ in pieces), dtype=np.int64)
+    offset = 0
+    for idx, _ in pieces:
+        where[rows[idx]] = offset + np.arange(len(idx))
+        offset += len(idx)
+    full = pc.take(pa.concat_arrays([*finished, pa.array([""], type=_STR)]), pa.array(where))
     return pd.Series(pd.array(full, dtype="str"), index=scored.index)
