@@ -90,10 +90,12 @@ def money_clause(row: pd.Series, cfg: Assumptions) -> str:
         return f"the custom path is {usd(abs(savings))} cheaper over {counted(h, 'year')} than {comparison_name(row)}"
     text = f"{comparison_name(row)} would cost {usd(abs(savings))} less over {counted(h, 'year')}"
     part = largest_part(row)
-    if part is not None:
+    if part is not None and part[1] <= savings:
         text += f", mostly {part[0]}: {usd(part[1])} of {usd(savings)}"
-        if part[1] > savings:
-            text += " (other parts favour the custom path)"
+    elif part is not None:
+        # The other parts favour the custom path, so this one part is more than the whole saving: say so, not
+        # "$665K of $611K".
+        text += f", all of it {part[0]}: {usd(part[1])}, less {usd(part[1] - savings)} where the custom path costs less"
     return text
 
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import score_one
 
 from core import config
-from core.explain import checks, usd, verdict_sentence
+from core.explain import checks, money_clause, usd, verdict_sentence
 from core.judge import reasons
 
 
@@ -122,7 +122,8 @@ def test_verdict_sentence_kill_names_risks_and_savings(cfg):
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("Claims bot: kill. No exception applies.")
     assert "all four risks" in sentence
-    assert "FM API + RAG would cost $611K less over 3 years, mostly people: $665K of $611K" in sentence
+    assert ("FM API + RAG would cost $611K less over 3 years, all of it people: $665K, less $53,710 where the custom "
+            "path costs less") in sentence
     assert sentence.endswith("Rescope to FM API + RAG on a mid-tier model.")
 
 
@@ -165,3 +166,17 @@ def test_a_one_year_horizon_is_said_in_the_singular():
     row = score_one(cfg1, project="Claims bot", training_examples="4,000", daily_calls="20,000")
     sentence = verdict_sentence(row, cfg1)
     assert "over 1 year" in sentence and "1 years" not in sentence
+
+
+@pytest.mark.parametrize(("parts", "said"), [
+    ((4_200_000, 300_000, -150_000, 50_000), "mostly people: $4.2M of $4.4M"),
+    ((100_000, 4_000_000, 250_000, 50_000), "mostly serving and compute: $4.0M of $4.4M"),
+    ((4_800_000, 150_000, -500_000, -50_000), "all of it people: $4.8M, less $400K where the custom path costs less"),
+])
+def test_the_money_clause_names_the_largest_part_and_never_more_of_less(cfg, parts, said):
+    import pandas as pd
+
+    row = pd.Series({"projected_savings_usd": float(sum(parts)), "break_even_daily_calls": 1_000.0,
+                     **{f"savings_{p}_usd": float(v) for p, v in zip(("people", "serving", "api", "other"), parts,
+                                                                      strict=True)}})
+    assert money_clause(row, cfg) == f"FM API + RAG would cost $4.4M less over 3 years, {said}"
