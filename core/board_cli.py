@@ -123,6 +123,7 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
     """A review scored from its stored file under its own assumptions and task changes, with its portfolio's
     current decisions; or, given a meeting, under the meeting's assumptions with the decisions taken in it."""
     from core import config, portfolio
+    from core.evidence_apply import apply as apply_evidence
     from core.loader import load_roadmap
     from core.task import set_on_review
 
@@ -136,6 +137,7 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
         raise usage_error(f"review {review.id}'s saved assumptions no longer fit this version of the app: "
                           f"{str(exc).rstrip('.')}") from None
     projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
+    projects = apply_evidence(projects, evidence_then(store, review.portfolio, meeting))
     scored = portfolio.score(projects, cfg)
     from core import comeback
 
@@ -156,6 +158,17 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
     day = date.fromisoformat(max(stamps)) if stamps else review.updated_at.date()
     return board.build(scored, int(cfg.horizon_years), portfolio_name=review.portfolio, source=review.file_name,
                        scenario=scenario_words(review.overrides or {}), current=current, today=today or day)
+
+
+def evidence_then(store: Store, portfolio_name: str, meeting: Meeting | None = None) -> list:
+    """The portfolio's stored evidence the app scores with; for a meeting that has ended, only what was attached
+    by its end, so its minutes and slides show the verdicts the room saw."""
+    records = store.evidence(portfolio_name)
+    ended = meeting.ended_at if meeting is not None else None
+    if ended is None:
+        return records
+    ended = ended.replace(tzinfo=None)
+    return [r for r in records if r.recorded_at is None or r.recorded_at.replace(tzinfo=None) <= ended]
 
 
 def meeting_pack(store: Store, meeting_id: str, usage_error: type[Exception]) -> board.Pack:

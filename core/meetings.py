@@ -232,22 +232,3 @@ MINUTES_COLUMNS = ["recorded_at", "project_id", "project", "decision", "reviewer
 def minutes_table(taken_frame: pd.DataFrame) -> pd.DataFrame:
     """A meeting's decisions as the minutes list them, oldest first (machine values, money as numbers)."""
     return taken_frame[MINUTES_COLUMNS].copy()
-
-
-def minutes_markdown(meeting: Meeting, taken_frame: pd.DataFrame, today: date) -> str:
-    """Minutes of one meeting as Markdown, in the shape of the Decisions page's minutes: a heading, who met and
-    when, then the decisions as an escaped table (core.export)."""
-    from core import export
-    from core.numbers import money
-    from core.text import escape_markdown
-
-    ended = f"{meeting.ended_at:%Y-%m-%d %H:%M} UTC" if meeting.ended_at else "still running"
-    lines = [f"# Meeting minutes: {escape_markdown(meeting.portfolio)}", "",
-             f"Started {meeting.started_at:%Y-%m-%d %H:%M} UTC, ended {ended}; written {today.isoformat()}.",
-             f"Attendees: {escape_markdown(', '.join(meeting.attendees)) or 'not recorded'}.",
-             f"Scenario: {escape_markdown(meeting.scenario) or 'as on the review'}; {len(taken_frame):,} decisions, "
-             "oldest first.", ""]
-    table = minutes_table(taken_frame)
-    for col in ("savings_usd", *SAVINGS_PARTS):  # read by people: money as money, a blank part stays blank
-        table[col] = [money(v) if v is not None and not pd.isna(v) else "" for v in table[col]]
-    return "\n".join(lines) + "\n" + export.to_markdown(table)

@@ -111,9 +111,14 @@ def _summary_lines(pack: board.Pack) -> list[str]:
         parts = board.split(frame)
         if parts is not None and len(frame):
             shown = money_column(list(parts.values()))  # one money style for the line
-            lines.append(f"Savings {name} by part: " + ", ".join(f"{k.lower()} {v}" for k, v in zip(parts, shown,
-                                                                                                  strict=True)) + ".")
+            lines.append(f"Savings {name} by part: " + ", ".join(f"{_in_sentence(k)} {v}" for k, v in
+                                                                        zip(parts, shown, strict=True)) + ".")
     return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A part's label inside a sentence: "serving and compute", but "API" stays as it is written."""
+    return label if label.isupper() else label.lower()
 
 
 def _date(pack: board.Pack) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 import ui
-from core import agenda, export, labels, meetings
+from core import agenda, labels, meetings
 from core.numbers import counted
 from ui import identity
 from ui import meeting as mt
@@ -103,12 +101,7 @@ if not meeting.running:
                      column_config={"project": "Project", "decision": "Decision", "reviewer": "By", "note": "Note",
                                     "savings_usd": "Savings as taken", "action_owner": "Action owner",
                                     "action_due": "Due"})
-    stem = f"meeting_{meeting.started_at:%Y-%m-%d}"
-    d1, d2 = st.columns(2)
-    d1.download_button("Minutes (Markdown)", meetings.minutes_markdown(meeting, taken, date.today()).encode("utf-8"),
-                       file_name=f"{stem}.md", mime="text/markdown", key="meeting_minutes_md", on_click="ignore")
-    d2.download_button("Minutes (CSV)", export.to_csv(meetings.minutes_table(taken)).encode("utf-8"),
-                       file_name=f"{stem}.csv", mime="text/csv", key="meeting_minutes_csv", on_click="ignore")
+    mt.ended_downloads(meeting, taken)
     st.button("Start another meeting", key="meeting_leave", on_click=mt.leave_meeting)
     st.stop()
 

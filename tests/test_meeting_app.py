@@ -131,8 +131,13 @@ def test_a_whole_meeting_decides_and_advances_survives_a_refresh_and_writes_minu
     assert (first["note"], first["action_owner"], first["reviewer"]) == (
         "Use the FM API with retrieval", "Sam Lee", "Dana Reyes")
     assert first["savings_usd"] == pytest.approx(savings[0])
-    minutes_md = next(b for b in again.get("download_button") if b.proto.label == "Minutes (Markdown)")
-    assert minutes_md is not None
+    # What leaves the meeting is what the CLI's `minutes --meeting` and `slides --meeting` make (core.board_cli).
+    labels_ = [b.proto.label for b in again.get("download_button")]
+    assert labels_ == ["Minutes (Markdown)", "Minutes (HTML, printable)", "Decisions (CSV)"]
+    assert not again.warning
+    again.button(key="meeting_build_deck").click().run()
+    assert not again.exception
+    assert "Slides (PowerPoint)" in [b.proto.label for b in again.get("download_button")]
     # The decisions are ordinary history too: the Kill list counts them.
     assert len(store.history("acme")) == 6
 

@@ -3,6 +3,7 @@ agenda and tally a meeting runs on."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 
@@ -11,7 +12,8 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from sqlalchemy import create_engine, text
 
-from core import agenda, config, meetings, portfolio
+from core import agenda, config, meetings, minutes_doc, portfolio
+from core.board_cli import meeting_pack
 from core.loader import load_roadmap
 from core.schema import MEETINGS_VERSION, SCHEMA_VERSION
 from core.store import Decision, Store, StoreError
@@ -148,9 +150,10 @@ def test_a_meetings_minutes_list_who_met_and_every_decision_escaped(tmp_path):
     meetings.record(store, meeting, Decision("acme", "ACM-002", "Support *reply* drafter", "kill", "Dana Reyes",
                                              "<b>now</b>", None, review_id), {"projected_savings_usd": 793_000.0},
                     action_owner="Sam Lee", action_due=date(2027, 1, 15))
-    ended = meetings.end(store, meeting.id)
-    text_ = meetings.minutes_markdown(ended, meetings.taken(store, meeting.id), date(2026, 12, 6))
-    assert text_.startswith("# Meeting minutes: acme\n")
-    assert "Attendees: Dana Reyes, Sam Lee, Ana." in text_ and "Scenario: Five years" in text_
-    assert "Support \\*reply\\* drafter" in text_ and "<b>" not in text_  # shown as typed, never as markup
-    assert "Sam Lee" in text_ and "2027\\-01\\-15" in text_ and "$793K" in text_ and "793000" not in text_
+    meetings.end(store, meeting.id)
+    seen = minutes_doc.markdown(meeting_pack(store, meeting.id, ValueError))
+    assert seen.startswith("# Minutes: review meeting of acme\n")
+    assert "**Attendees:** Dana Reyes, Sam Lee, Ana" in seen and "**Scenario:** Five years" in seen
+    assert "Note: \\<b>now\\</b>" in seen and not re.search(r"(?<!\\)<b>", seen)  # as typed, never as markup
+    assert ", API -$" in seen  # the part's name as written
+    assert "Sam Lee" in seen and "2027-01-15" in seen and "$793K" in seen and "793000" not in seen

@@ -192,3 +192,31 @@ def test_minutes_of_a_meeting_name_its_attendees_and_the_savings_as_taken(tmp_pa
     assert f"Date: {meeting.started_at:%Y-%m-%d}" in seen and "Minutes: review meeting of bank" in seen
     with pytest.raises(ValueError, match="no meeting with id 'nope'"):
         meeting_pack(store, "nope", ValueError)
+
+
+def test_a_meetings_minutes_use_the_evidence_attached_by_its_end_and_no_later(tmp_path, monkeypatch):
+    """BNK-026's evaluation refutes its domain gap (prove first -> kill). Attached after a meeting ended, it must
+    not rewrite that meeting's minutes; attached before, it must be in them; the review's own pack always has it."""
+    from datetime import timedelta
+
+    from core import evidence, meetings
+    from core import store as store_module
+    from core.board_cli import meeting_pack, review_pack
+    from core.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'airr.db'}")
+    review = store.create_review("bank", "bank.csv", (ROOT / "sample_portfolios" / "bank.csv").read_bytes(), who="Dana")
+    refuted = evidence.evaluation((ROOT / "sample_portfolios" / "evidence" / "bank_BNK-026_eval.csv").read_bytes(), 0.05)
+
+    def verdict(pack: board.Pack) -> str:
+        return pack.scored.set_index("project_id").loc["BNK-026", "verdict"]
+
+    before = meetings.end(store, meetings.start(store, review.id, "bank", ["Dana"], who="Dana").id)
+    assert verdict(meeting_pack(store, before.id, ValueError)) == "prove"
+    monkeypatch.setattr(store_module, "_now", lambda: before.ended_at + timedelta(minutes=5))
+    store.add_evidence("bank", "BNK-026", "Arabic trade-finance extractor", refuted, "Dana")
+    assert verdict(meeting_pack(store, before.id, ValueError)) == "prove"  # the room never saw it
+    assert verdict(review_pack(store, review, ValueError)) == "kill"
+    monkeypatch.setattr(meetings, "_now", lambda: before.ended_at + timedelta(minutes=10))
+    after = meetings.end(store, meetings.start(store, review.id, "bank", ["Dana"], who="Dana").id)
+    assert verdict(meeting_pack(store, after.id, ValueError)) == "kill"

@@ -219,3 +219,62 @@ def tally(view: AgendaView) -> agenda.Tally:
 
 def progress_text(t: agenda.Tally) -> str:
     return f"{t.decided:,} of {counted(t.projects, 'project')} decided"
+
+
+class _Unreadable(Exception):
+    """The meeting's review cannot be scored again: its file is gone or its assumptions no longer fit."""
+
+
+def ended_pack(meeting: Meeting) -> object:
+    """The board pack of an ended meeting (core.board_cli.meeting_pack: its attendees, its assumptions, the
+    decisions taken in it with the savings as they stood, the evidence attached by its end), or one sentence
+    saying why there is none. Built once per meeting and session: nothing in it changes after the meeting ends."""
+    from core import board_cli
+
+    ss = st.session_state
+    stamp = (meeting.id, meeting.ended_at)
+    kept = ss.get("meeting_pack")
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    try:
+        pack: object = board_cli.meeting_pack(store(), meeting.id, _Unreadable)
+    except _Unreadable as exc:
+        pack = f"The minutes and slides cannot be made: {str(exc).rstrip('.')}."
+    except StoreError as exc:
+        return f"The minutes and slides cannot be made now: {exc}"  # not kept: the store may come back
+    ss.meeting_pack = (stamp, pack)
+    return pack
+
+
+def ended_downloads(meeting: Meeting, taken: pd.DataFrame) -> None:
+    """What leaves an ended meeting: the minutes (Markdown, printable HTML) and the slides, built as the CLI's
+    `minutes --meeting` and `slides --meeting` build them, and the decisions as CSV."""
+    from core import export, minutes_doc
+
+    pack = ended_pack(meeting)
+    stem = f"meeting_{meeting.started_at:%Y-%m-%d}"
+    c = st.columns(3)
+    c[2].download_button("Decisions (CSV)", export.to_csv(meetings.minutes_table(taken)).encode("utf-8"),
+                         file_name=f"{stem}_decisions.csv", mime="text/csv", key="meeting_minutes_csv",
+                         on_click="ignore")
+    if isinstance(pack, str):
+        st.warning(pack)
+        return
+    c[0].download_button("Minutes (Markdown)", lambda: minutes_doc.markdown(pack).encode("utf-8"),
+                         file_name=f"{stem}_minutes.md", mime="text/markdown", key="meeting_minutes_md",
+                         on_click="ignore")
+    c[1].download_button("Minutes (HTML, printable)", lambda: minutes_doc.html_page(pack).encode("utf-8"),
+                         file_name=f"{stem}_minutes.html", mime="text/html", key="meeting_minutes_html",
+                         on_click="ignore")
+    ss = st.session_state
+    built = ss.get("meeting_deck")
+    if built is None or built[0] != meeting.id:
+        if not st.button("Build the slides", key="meeting_build_deck", help="Draws the charts: a few seconds."):
+            return
+        from core import slides  # lazy: python-pptx and the chart renderer
+
+        with st.spinner("Building the slides…", show_time=True):
+            ss.meeting_deck = built = (meeting.id, slides.build_deck(pack))
+    st.download_button("Slides (PowerPoint)", built[1], file_name=f"{stem}.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="meeting_pptx", on_click="ignore", type="primary")
