@@ -69,12 +69,12 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
     blank for the recommended path and for classic ML out of scope)."""
     out = scored[OUTPUT_COLUMNS].reset_index(drop=True).copy()
     for col in MONEY_COLUMNS:
-        out[col] = _whole(out[col].to_numpy(dtype="float64"))
+        out[col] = whole_dollars(out[col].to_numpy(dtype="float64"))
     be = scored["break_even_daily_calls"].to_numpy(dtype="float64")
     custom = scored["judged"].to_numpy()
     never = np.isnan(be)
     # A copy: with copy-on-write, pandas hands back a read-only view of an object column.
-    calls = _whole(np.where(never, 0.0, be)).to_numpy(dtype=object, copy=True)
+    calls = whole_dollars(np.where(never, 0.0, be)).to_numpy(dtype=object, copy=True)
     calls[never] = "never"
     calls[~custom] = None
     out["break_even_daily_calls"] = pd.Series(calls, dtype=object)
@@ -83,7 +83,7 @@ def machine_table(scored: pd.DataFrame) -> pd.DataFrame:
 
 def machine_table_extra(scored: pd.DataFrame) -> pd.DataFrame:
     """Columns some exports add beside the SPEC §6 ones, in whole dollars: the savings with the owner's ops budget."""
-    return pd.DataFrame({"savings_with_ops_budget_usd": _whole(
+    return pd.DataFrame({"savings_with_ops_budget_usd": whole_dollars(
         scored["savings_with_ops_budget_usd"].to_numpy(dtype="float64"))})
 
 
@@ -91,7 +91,7 @@ def machine_table_extra(scored: pd.DataFrame) -> pd.DataFrame:
 _INT64_SAFE = 2.0**63 - 2**11
 
 
-def _whole(values: np.ndarray) -> pd.Series:
+def whole_dollars(values: np.ndarray) -> pd.Series:
     """Figures rounded to whole numbers: Int64 when they fit, else (absurd inputs: each under the loader's
     largest figure, yet their product past 9.2e18) the rounded float, so no export fails on them."""
     rounded = np.round(values)

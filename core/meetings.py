@@ -230,5 +230,11 @@ MINUTES_COLUMNS = ["recorded_at", "project_id", "project", "decision", "reviewer
 
 
 def minutes_table(taken_frame: pd.DataFrame) -> pd.DataFrame:
-    """A meeting's decisions as the minutes list them, oldest first (machine values, money as numbers)."""
-    return taken_frame[MINUTES_COLUMNS].copy()
+    """A meeting's decisions as the minutes list them, oldest first (machine values, money as numbers in whole
+    dollars, as every other export writes them)."""
+    from core.export import whole_dollars
+
+    table = taken_frame[MINUTES_COLUMNS].reset_index(drop=True)
+    for col in ("savings_usd", *SAVINGS_PARTS):
+        table[col] = whole_dollars(pd.to_numeric(table[col], errors="coerce").to_numpy(dtype="float64"))
+    return table

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled, streamlit_server
 
+from core import meetings
 from core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +81,10 @@ def test_two_quarters_zombies_on_the_kill_list_and_meeting_and_the_keyboard(chro
         assert _position(page) == "Project 3 of 6"
         history = Store(f"sqlite:///{db}").history("acme")
         assert list(history["decision"]) == ["kill", "rescope"] and set(history["reviewer"]) == {"Dana Reyes"}
+        # The attendees typed right after the facilitator's name are kept (the cookie writer appearing above the
+        # fields once made the page remount them and lose what was typed).
+        first_meeting = meetings.get(Store(f"sqlite:///{db}"), parse_qs(urlparse(page.url).query)["meeting"][0])
+        assert first_meeting.attendees == ("Dana Reyes", "Sam Lee")
 
         # This quarter: it joins the portfolio, and the returned projects are flagged before anyone decides.
         _upload(page, url, SAMPLES / "acme_2026_Q4.csv")
@@ -109,3 +115,13 @@ def test_two_quarters_zombies_on_the_kill_list_and_meeting_and_the_keyboard(chro
         other.get_by_role("heading", name="Meeting").first.wait_for(timeout=60_000)
         _settled(other)
         assert re.fullmatch(r"Project 4 of 4", _position(other))
+
+        # Ending it there offers the board's minutes of this meeting.
+        other.get_by_role("button", name="End the meeting").click()
+        other.get_by_text("This meeting ended").wait_for(timeout=60_000)
+        _settled(other)
+        with other.expect_download() as got:
+            other.get_by_role("button", name="Minutes (HTML, printable)").click()
+        minutes = Path(got.value.path()).read_text(encoding="utf-8")
+        assert "<h1>Minutes: review meeting of acme</h1>" in minutes
+        assert "<dt>Roadmap file</dt><dd>acme_2026_Q4.csv</dd>" in minutes  # this meeting's review, not last quarter's

@@ -223,10 +223,10 @@ def test_markdown_export_shows_html_links_and_images_as_text():
 
 def test_whole_dollar_columns_never_overflow():
     frame = pd.DataFrame({"v": [1.4, np.nan, 1e19, -2.6e30, np.inf]})
-    out = export._whole(frame["v"].to_numpy())
+    out = export.whole_dollars(frame["v"].to_numpy())
     assert out.iloc[0] == 1 and pd.isna(out.iloc[1]) and pd.isna(out.iloc[4])
     assert out.iloc[2] == 1e19 and out.iloc[3] == -2.6e30
-    small = export._whole(np.array([1.6, np.nan]))
+    small = export.whole_dollars(np.array([1.6, np.nan]))
     assert str(small.dtype) == "Int64" and small.iloc[0] == 2
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from sqlalchemy import create_engine, text
 
-from core import agenda, config, meetings, minutes_doc, portfolio
+from core import agenda, config, export, meetings, minutes_doc, portfolio
 from core.board_cli import meeting_pack
 from core.loader import load_roadmap
 from core.schema import MEETINGS_VERSION, SCHEMA_VERSION
@@ -148,7 +148,7 @@ def test_a_meetings_minutes_list_who_met_and_every_decision_escaped(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'minutes.db'}")
     review_id, meeting = _meeting(store)
     meetings.record(store, meeting, Decision("acme", "ACM-002", "Support *reply* drafter", "kill", "Dana Reyes",
-                                             "<b>now</b>", None, review_id), {"projected_savings_usd": 793_000.0},
+                                             "<b>now</b>", None, review_id), {"projected_savings_usd": 793_000.4},
                     action_owner="Sam Lee", action_due=date(2027, 1, 15))
     meetings.end(store, meeting.id)
     seen = minutes_doc.markdown(meeting_pack(store, meeting.id, ValueError))
@@ -157,3 +157,6 @@ def test_a_meetings_minutes_list_who_met_and_every_decision_escaped(tmp_path):
     assert "Note: \\<b>now\\</b>" in seen and not re.search(r"(?<!\\)<b>", seen)  # as typed, never as markup
     assert ", API -$" in seen  # the part's name as written
     assert "Sam Lee" in seen and "2027-01-15" in seen and "$793K" in seen and "793000" not in seen
+    # The decisions as CSV: money in whole dollars as every export writes it, a part nobody priced left blank.
+    rows = export.to_csv(meetings.minutes_table(meetings.taken(store, meeting.id))).splitlines()
+    assert ',"kill","Dana Reyes","<b>now</b>",793000,,,,,"Sam Lee","2027-01-15",' in rows[1], rows[1]

@@ -15,6 +15,7 @@ from ui.logs import log
 
 COOKIE = "airr_reviewer"
 COOKIE_DAYS = 365
+CONTROLLER_KEY = "airr_cookie_controller"
 
 
 def _clean(name: object) -> str:
@@ -55,7 +56,7 @@ def remember(typed: object) -> None:
         ss.pop("reviewer_cookie_expires", None)
 
 
-def write_pending() -> None:
+def write_pending(where: object = None) -> None:
     """Write a name typed in this session into this browser's cookie (a component, drawn on each rerun from then on).
 
     Reading needs no component (the browser sends the cookie with every new session: st.context.cookies); writing
@@ -67,11 +68,16 @@ def write_pending() -> None:
     if not pending:
         return
     expires = ss.setdefault("reviewer_cookie_expires", datetime.now() + timedelta(days=COOKIE_DAYS))
+    # The controller keeps its copy of the browser's cookies under its key; the component reports null there at
+    # times (seen in Chromium), and its set() then fails after the write was sent. An empty copy keeps it working.
+    if CONTROLLER_KEY in ss and not isinstance(ss[CONTROLLER_KEY], dict):
+        del ss[CONTROLLER_KEY]
     try:
         from streamlit_cookies_controller import CookieController
 
-        # The value as typed: the component encodes it for the cookie, and the reader decodes it (unquote).
-        CookieController(key="airr_cookie_controller").set(COOKIE, pending, expires=expires, same_site="lax")
+        with where if where is not None else st.container():
+            # The value as typed: the component encodes it for the cookie, and the reader decodes it (unquote).
+            CookieController(key=CONTROLLER_KEY).set(COOKIE, pending, expires=expires, same_site="lax")
     except Exception:  # noqa: BLE001 - the name still holds for this session; the next visit asks once more
-        log.warning("the reviewer's name could not be kept in the browser")
+        log.warning("the reviewer's name could not be kept in the browser", exc_info=True)
         ss.pop("reviewer_to_save", None)

@@ -268,13 +268,16 @@ def ended_downloads(meeting: Meeting, taken: pd.DataFrame) -> None:
                          on_click="ignore")
     ss = st.session_state
     built = ss.get("meeting_deck")
-    if built is None or built[0] != meeting.id:
-        if not st.button("Build the slides", key="meeting_build_deck", help="Draws the charts: a few seconds."):
-            return
+    ready = built is not None and built[0] == meeting.id
+    if st.button("Build the slides", key="meeting_build_deck", help="Draws the charts: a few seconds.",
+                 disabled=ready):
         from core import slides  # lazy: python-pptx and the chart renderer
 
         with st.spinner("Building the slides…", show_time=True):
-            ss.meeting_deck = built = (meeting.id, slides.build_deck(pack))
+            ss.meeting_deck = (meeting.id, slides.build_deck(pack))
+        st.rerun()  # drawn again with the button greyed out and the deck offered
+    if not ready:
+        return
     st.download_button("Slides (PowerPoint)", built[1], file_name=f"{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="meeting_pptx", on_click="ignore", type="primary")

@@ -67,9 +67,13 @@ def setup(title: str) -> None:
             nav.markdown(f"**{label}**", width="content")
         else:
             page_link(path, label, container=nav)
+    # Drawn on every run, empty or not: a notice or the cookie writer appearing in it never moves what follows, so
+    # text being typed into the page's fields is not lost to a remount while they appear (one start of a meeting
+    # in three lost its attendees when the facilitator's name, just typed, drew the cookie writer above them).
+    slot = st.container()
     if notice := st.session_state.pop("review_notice", None):
-        st.warning(safe(notice))
-    identity.write_pending()
+        slot.warning(safe(notice))
+    identity.write_pending(slot)
     scenario_badge()
 
 
