@@ -20,7 +20,8 @@ MINUTES_FORMATS = ("md", "html")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    db_help = "SQLAlchemy database URL (default: the app's store, AIRR_DATABASE_URL or data/airr.db)"
+    from core.review_cli import DB_HELP, add_store_args
+
     p = sub.add_parser("slides", help="write the kill list as a slide deck (PowerPoint)",
                        description="A deck for the board: title, summary, one slide per kill-list project, an appendix "
                                    "of the rest, and the decisions and actions (from the store with --db/--portfolio).")
@@ -29,7 +30,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", help="YAML overriding any subset of the assumptions")
     p.add_argument("--sheet", help="XLSX sheet to read")
     p.add_argument("--portfolio", help="portfolio whose decisions to show (default: the file name without suffixes)")
-    p.add_argument("--db", help=db_help + "; decisions are read only when --db or --portfolio is given")
+    add_store_args(p, DB_HELP + "; decisions and evidence are read only when --db or --portfolio is given")
     p.add_argument("--project-slides", type=int, default=None,
                    help="kill-list projects with a slide of their own (default 15); the rest go to the appendix")
     p = sub.add_parser("minutes", help="write the minutes of a review (Markdown or HTML)",
@@ -41,7 +42,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--meeting", help="a meeting id from the store")
     p.add_argument("--format", choices=MINUTES_FORMATS, default="md")
     p.add_argument("--out", help="output file (default: standard output)")
-    p.add_argument("--db", help=db_help)
+    add_store_args(p)
 
 
 def scenario_words(overrides: dict) -> str:
@@ -61,23 +62,31 @@ def slides(args: argparse.Namespace, usage_error: type[Exception]) -> bytes:
         raise usage_error("--project-slides must be between 0 and 500")
     if Path(args.out).suffix.lower() != ".pptx":
         raise usage_error("--out must name a .pptx file")
+    if args.workspace and not (args.db or args.portfolio):
+        raise usage_error("--workspace goes with --db or --portfolio: it says whose decisions and evidence to read")
     path = Path(args.roadmap)
     cfg = config.load(args.config)
     roadmap = load_roadmap(path, sheet=args.sheet)
-    scored = portfolio.score(roadmap.projects, cfg)
+    projects = roadmap.projects
     name = args.portfolio or portfolio_name(path.name)
     current = None
     if args.db or args.portfolio:
+        from core.evidence_apply import apply as apply_evidence
+        from core.evidence_cli import stored
         from core.review_cli import came_back, open_store
         from core.store import database_url
 
         url = args.db or database_url()
         try:
-            current = open_store(url, usage_error).current(name)
+            current = open_store(url, usage_error, args.workspace).current(name)
         except StoreError as exc:
             raise usage_error(str(exc).rstrip(".")) from None
+        # The verdicts the app shows: with the portfolio's stored evidence, as `score --db --portfolio` has them.
+        projects = apply_evidence(projects, stored(str(path), url, name, usage_error, args.workspace))
+    scored = portfolio.score(projects, cfg)
+    if current is not None:
         # Zombies: the projects an earlier review of the portfolio killed that come back in this file.
-        back = came_back(url, name, path, scored, usage_error)
+        back = came_back(url, name, path, scored, usage_error, args.workspace)
         scored["came_back"] = [back.get(pid, "") for pid in scored["project_id"]]
     pack = board.build(scored, int(cfg.horizon_years), portfolio_name=name, source=path.name,
                        scenario=scenario_words(config.changed(cfg)), current=current)
@@ -89,7 +98,7 @@ def minutes(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     from core.review_cli import open_store
     from core.store import StoreError
 
-    store = open_store(args.db, usage_error)
+    store = open_store(args.db, usage_error, args.workspace)
     try:
         if args.meeting:
             pack = meeting_pack(store, args.meeting, usage_error)

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "stored evidence the verdicts use (evidence_used)")
         p.add_argument("--db", help="with --portfolio: the store (SQLAlchemy URL) holding the portfolio's reviews "
                                     "and evidence")
+        p.add_argument("--workspace", help=review_cli.WORKSPACE_HELP)
     review_cli.add_parsers(sub)
     db_cli.add_parsers(sub)
     evidence_cli.add_parsers(sub)
@@ -112,6 +113,8 @@ def run(argv: list[str]) -> int:
         raise UsageError("xlsx output is binary: give a file with --out")
     _check_paths(args)
     cfg = config.load(args.config)
+    if args.workspace and not (args.db and args.portfolio):
+        raise UsageError("--workspace goes with --db and --portfolio: it says whose reviews and evidence to read")
     roadmap = load_roadmap(args.roadmap, sheet=args.sheet)
     projects = roadmap.projects
     if args.db or args.portfolio:
@@ -120,7 +123,8 @@ def run(argv: list[str]) -> int:
             raise UsageError("--db and --portfolio go together: came_back and the stored evidence need both")
         from core.evidence_apply import apply
 
-        projects = apply(projects, evidence_cli.stored(args.roadmap, args.db, args.portfolio, UsageError))
+        projects = apply(projects, evidence_cli.stored(args.roadmap, args.db, args.portfolio, UsageError,
+                                                       args.workspace))
     scored = portfolio.score(projects, cfg)
     note = portfolio.money_note(scored, cfg)
     if args.command == "kill-list":
@@ -130,7 +134,8 @@ def run(argv: list[str]) -> int:
         # Imported here: the store brings SQLAlchemy, a fifth of the start-up of a command that never opens it.
         from core.comeback import COLUMN as comeback_column
 
-        came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError)
+        came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError,
+                                         args.workspace)
         table[comeback_column] = [came_back.get(pid, "") for pid in table["project_id"]]
     payload: str | bytes
     if fmt == "csv":

@@ -11,15 +11,13 @@ from typing import TYPE_CHECKING
 
 from core import evidence as ev
 from core import export, limits
+from core.review_cli import add_store_args
 from core.text import for_terminal
 
 if TYPE_CHECKING:
     from core.evidence_apply import Attached
 
 LIST_FORMATS = ("csv", "json", "md")
-DB_HELP = "SQLAlchemy database URL (default: the app's store, AIRR_DATABASE_URL or data/airr.db)"
-
-
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `evidence add` and `evidence list` on the main parser."""
     p = sub.add_parser("evidence", help="attach evidence to a project, or list it",
@@ -46,12 +44,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--reviewer", required=True, help="who attaches it (recorded with it)")
     a.add_argument("--portfolio", help="portfolio name (default: the file name without date or version suffixes)")
     a.add_argument("--sheet", help="XLSX sheet to read")
-    a.add_argument("--db", help=DB_HELP)
+    add_store_args(a)
     listing = kinds.add_parser("list", help="write the evidence history",
                                description="Write every piece of evidence (oldest first), optionally of one portfolio.")
     listing.add_argument("--portfolio", help="only this portfolio")
     listing.add_argument("--format", choices=LIST_FORMATS, default="csv")
-    listing.add_argument("--db", help=DB_HELP)
+    add_store_args(listing)
 
 
 def finding(args: argparse.Namespace, target_ms: float | None) -> tuple[ev.Finding, bytes | None]:
@@ -115,7 +113,7 @@ def add(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         found, data = finding(args, row.get("latency_target_ms"))
     except ev.NotEvidence as exc:
         raise usage_error(str(exc).rstrip(".")) from None
-    store = open_store(args.db, usage_error)
+    store = open_store(args.db, usage_error, args.workspace)
     portfolio = args.portfolio or portfolio_name(path.name)
     try:
         review = review_for(store, portfolio, path.name, path.read_bytes(), args.reviewer)
@@ -135,7 +133,7 @@ def listing(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     from core.store import StoreError
 
     try:
-        table = open_store(args.db, usage_error).evidence_history(args.portfolio)
+        table = open_store(args.db, usage_error, args.workspace).evidence_history(args.portfolio)
     except StoreError as exc:
         raise usage_error(str(exc).rstrip(".")) from None
     if args.format == "json":
@@ -148,14 +146,15 @@ def listing(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     return export.to_csv(table)
 
 
-def stored(roadmap_path: str, db: str | None, portfolio: str | None,
-           usage_error: type[Exception]) -> list[Attached]:
-    """The evidence `score` and `kill-list` use: the portfolio's (default: from the file name) in the store."""
+def stored(roadmap_path: str, db: str | None, portfolio: str | None, usage_error: type[Exception],
+           workspace: str | None = None) -> list[Attached]:
+    """The evidence `score`, `kill-list` and `slides` use: the portfolio's (default: from the file name) in the
+    store's workspace."""
     from core.review_cli import open_store
     from core.store import StoreError, portfolio_name
 
     name = portfolio or portfolio_name(Path(roadmap_path).name)
     try:
-        return open_store(db, usage_error).evidence(name)
+        return open_store(db, usage_error, workspace).evidence(name)
     except StoreError as exc:
         raise usage_error(str(exc).rstrip(".")) from None

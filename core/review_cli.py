@@ -22,9 +22,19 @@ HISTORY_FORMATS = ("csv", "json", "md")
 COMPARE_FORMATS = ("text", "csv", "json")
 
 
+DB_HELP = "SQLAlchemy database URL (default: the app's store, AIRR_DATABASE_URL or data/airr.db)"
+WORKSPACE_HELP = ("the workspace whose reviews, decisions, meetings and evidence to use (default: 'default', the "
+                  "one everyone shares without sign-in; with sign-in the app names them, see AIRR_WORKSPACES)")
+
+
+def add_store_args(p: argparse.ArgumentParser, db_help: str = DB_HELP) -> None:
+    """--db and --workspace, on every command that reads or writes the store."""
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--workspace", help=WORKSPACE_HELP)
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register decide / decisions on the main parser (compare registers itself in core.compare_cli)."""
-    db_help = "SQLAlchemy database URL (default: the app's store, AIRR_DATABASE_URL or data/airr.db)"
     p = sub.add_parser("decide", help="record a decision on one project",
                        description="Append one decision to the history of a project (never changes earlier ones).")
     p.add_argument("roadmap", help="roadmap file (CSV or XLSX) the project is in")
@@ -35,12 +45,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--revisit", help="date to look at it again, YYYY-MM-DD")
     p.add_argument("--portfolio", help="portfolio name (default: the file name without date or version suffixes)")
     p.add_argument("--sheet", help="XLSX sheet to read")
-    p.add_argument("--db", help=db_help)
+    add_store_args(p)
     p = sub.add_parser("decisions", help="write the decision history",
                        description="Write the full decision history (oldest first), optionally of one portfolio.")
     p.add_argument("--portfolio", help="only this portfolio")
     p.add_argument("--format", choices=HISTORY_FORMATS, default="csv")
-    p.add_argument("--db", help=db_help)
+    add_store_args(p)
     p = sub.add_parser("compare", help="compare two reviews of one portfolio (zombies marked)",
                        description="New and removed projects, verdict changes, the change in kill-list savings and "
                                    "zombies: projects killed earlier that come back as custom models.")
@@ -48,15 +58,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("new", help="the later roadmap file, or a review id from the store")
     p.add_argument("--format", choices=COMPARE_FORMATS, default="text")
     p.add_argument("--portfolio", help="portfolio whose decisions say what was killed (default: the later one's)")
-    p.add_argument("--db", help=db_help)
+    add_store_args(p)
 
 
-def open_store(url: str | None, usage_error: type[Exception]) -> Store:
+def open_store(url: str | None, usage_error: type[Exception], workspace: str | None = None) -> Store:
+    """The store at `url` (default: the app's), seen from `workspace` (default: the shared one)."""
     # Lazy: SQLAlchemy is only imported by the commands that use the store (score stays quick to start).
     from core.store import Store, StoreError
+    from core.text import clean_name
 
     try:
-        return Store(url)
+        store = Store(url)
+        return store.in_workspace(clean_name(workspace)) if workspace else store
     except StoreError as exc:
         raise usage_error(str(exc).rstrip(".")) from None
 
@@ -88,7 +101,7 @@ def decide(args: argparse.Namespace, usage_error: type[Exception]) -> int:
             raise usage_error(f"--revisit must be a date as YYYY-MM-DD, not '{args.revisit}'") from None
     from core.store import Decision, FileNotKept, StoreError, portfolio_name
 
-    store = open_store(args.db, usage_error)
+    store = open_store(args.db, usage_error, args.workspace)
     portfolio = args.portfolio or portfolio_name(path.name)
     project = str(match["project"].iloc[0])
     try:
@@ -111,7 +124,7 @@ def decisions(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     from core.store import HISTORY_COLUMNS, StoreError
 
     try:
-        table = open_store(args.db, usage_error).history(args.portfolio)[HISTORY_COLUMNS]
+        table = open_store(args.db, usage_error, args.workspace).history(args.portfolio)[HISTORY_COLUMNS]
     except StoreError as exc:
         raise usage_error(str(exc).rstrip(".")) from None
     if args.format == "json":
@@ -131,7 +144,7 @@ def compare(args: argparse.Namespace, usage_error: type[Exception]) -> str:
     # Files alone need no database: the store is opened when an argument is not a file, when --db is given,
     # or when the app's store already exists (its decisions then say what was killed).
     wants_store = args.db or not (Path(args.old).is_file() and Path(args.new).is_file()) or _store_exists(url)
-    store = open_store(url, usage_error) if wants_store else None
+    store = open_store(url, usage_error, args.workspace) if wants_store else None
     try:
         before, _ = _side(args.old, store, usage_error)
         after, portfolio = _side(args.new, store, usage_error)
@@ -191,13 +204,14 @@ def _side(arg: str, store: Store | None, usage_error: type[Exception]) -> tuple[
     return portfolio.score(projects, cfg), review.portfolio
 
 
-def came_back(url: str, portfolio: str, path: Path, scored: pd.DataFrame, usage_error: type[Exception]) -> dict[str, str]:
+def came_back(url: str, portfolio: str, path: Path, scored: pd.DataFrame, usage_error: type[Exception],
+              workspace: str | None = None) -> dict[str, str]:
     """Project id -> the came-back sentence, for a roadmap file against the portfolio's latest review of another
     file in the store (decisions recorded on reviews of this same file are its own, not earlier ones)."""
     from core import comeback
     from core.store import StoreError
 
-    store = open_store(url, usage_error)
+    store = open_store(url, usage_error, workspace)
     sha1 = hashlib.sha1(path.read_bytes()).hexdigest()
     try:
         before = comeback.earlier_review(store, portfolio, file_sha1=sha1)

@@ -166,3 +166,57 @@ def test_a_version_4_database_of_either_kind_is_upgraded(db_url):
     assert [e["what"] for e in upgraded.events(review.id)] == ["assumptions"]
     with pytest.raises(Exception, match="append-only"), upgraded.engine.begin() as conn:
         conn.execute(text("DELETE FROM review_events"))
+
+
+def test_every_store_command_of_the_cli_reads_and_writes_the_workspace_it_is_given(tmp_path, capsys):
+    """`--workspace` on decide, decisions, evidence add/list, score/kill-list, compare, slides and minutes: what one
+    workspace records, the others (and the shared default) never see."""
+    import csv
+    import io
+
+    from core import cli
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    bank = str(ROOT / "sample_portfolios" / "bank.csv")
+    refuting = str(ROOT / "sample_portfolios" / "evidence" / "bank_BNK-026_eval.csv")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = run("decide", bank, "--project", "BNK-005", "--decision", "kill", "--reviewer", "Dana",
+                       "--db", db, "--workspace", "acme")
+    assert code == 0, err
+    code, _, err = run("evidence", "add", bank, "--project", "BNK-026", "--kind", "eval", "--file", refuting,
+                       "--material-gap", "0.05", "--reviewer", "Dana", "--db", db, "--workspace", "acme")
+    assert code == 0, err
+
+    def decisions(*where: str) -> list[str]:
+        code, out, err = run("decisions", "--portfolio", "bank", "--db", db, *where)
+        assert code == 0, err
+        return [r["decision"] for r in csv.DictReader(io.StringIO(out))]
+
+    def listed(*where: str) -> list[str]:
+        code, out, err = run("evidence", "list", "--db", db, *where)
+        assert code == 0, err
+        return [r["project_id"] for r in csv.DictReader(io.StringIO(out))]
+
+    def verdict(*where: str) -> str:
+        code, out, err = run("score", bank, "--db", db, "--portfolio", "bank", *where)
+        assert code == 0, err
+        return {r["project_id"]: r["verdict"] for r in csv.DictReader(io.StringIO(out))}["BNK-026"]
+
+    assert decisions("--workspace", "acme") == ["kill"] and decisions() == []
+    assert decisions("--workspace", "globex") == []
+    assert listed("--workspace", "acme") == ["BNK-026"] and listed() == []
+    assert verdict("--workspace", "acme") == "kill" and verdict() == "prove"  # the refuting evaluation, or none
+    code, _, err = run("minutes", "--portfolio", "bank", "--db", db, "--workspace", "acme")
+    assert code == 0, err
+    code, _, err = run("minutes", "--portfolio", "bank", "--db", db)
+    assert code == 2 and "Traceback" not in err  # the shared workspace has no review of it
+    code, _, err = run("score", bank, "--workspace", "acme")
+    assert code == 2 and "--workspace goes with --db and --portfolio" in err
+    deck = tmp_path / "deck.pptx"
+    code, _, err = run("slides", bank, "--out", str(deck), "--db", db, "--workspace", "acme")
+    assert code == 0 and deck.stat().st_size > 0, err
