@@ -193,3 +193,32 @@ def rewrite_member(data: bytes, member: str, edit: Any) -> bytes:
             payload = src.read(info.filename)
             dst.writestr(info.filename, edit(payload) if info.filename == member else payload)
     return buf.getvalue()
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite store for an app test, as the app finds it (AIRR_DATABASE_URL)."""
+    url = f"sqlite:///{tmp_path / 'airr.db'}"
+    monkeypatch.setenv("AIRR_DATABASE_URL", url)
+    return url
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown source in which the app escaped roadmap text (ui.safe): backslash escapes
+    dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+# Two quarters of one portfolio, the second bringing back projects the first killed (the zombie cases).
+ACME_Q3, ACME_Q4 = SAMPLES / "acme_2026_Q3.csv", SAMPLES / "acme_2026_Q4.csv"
+
+
+def scored_file(path: Path) -> pd.DataFrame:
+    """A roadmap file scored under the default assumptions."""
+    return portfolio.score(load_roadmap(path).projects, config.defaults())
+
+
+@pytest.fixture(scope="module")
+def quarters() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """acme's Q3 and Q4 roadmaps, scored."""
+    return scored_file(ACME_Q3), scored_file(ACME_Q4)

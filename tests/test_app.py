@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import shown
 from streamlit.testing.v1 import AppTest
 
 from core import config, labels, portfolio
@@ -41,10 +42,6 @@ def _metric(at: AppTest, label_part: str) -> str:
     return matches[0]
 
 
-def _shown(markdown: str) -> str:
-    """What a reader sees of Markdown source in which the app escaped roadmap text (ui.safe)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
 
 def _frame(at: AppTest, column: str):
     """The first table on the page with this column (AppTest does not keep display elements' keys)."""
@@ -76,7 +73,7 @@ def test_every_page_renders_every_sample(sample):
     assert not at.exception
     expected = _expected(sample)
     assert _metric(at, "Custom models") == f"{expected.custom:,}"
-    assert sample in _shown(at.caption[0].value)
+    assert sample in shown(at.caption[0].value)
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.message for e in at.exception])
@@ -107,17 +104,17 @@ def test_unusable_upload_gets_one_sentence_and_no_traceback():
     png = (ROOT / "tests" / "fixtures" / "image.csv").read_bytes()
     at.file_uploader(key="upload_roadmap").set_value(("image.csv", png, "text/csv")).run()
     assert not at.exception
-    assert _shown(at.error[0].value) == "This file is a PNG image, not a CSV or XLSX table."
+    assert shown(at.error[0].value) == "This file is a PNG image, not a CSV or XLSX table."
     at.switch_page("pages/3_Kill_list.py").run()
     assert not at.exception
-    assert _shown(at.error[0].value).startswith("This file is a PNG image")
+    assert shown(at.error[0].value).startswith("This file is a PNG image")
 
 
 def test_remapping_an_unrecognized_header_rescores_the_portfolio():
     text = "Initiative Label,Approach,Build Cost\nClaims model,fine-tune,400000\nChat helper,API + RAG,\n"
     at = _home()
     at.file_uploader(key="upload_roadmap").set_value(("odd.csv", text.encode(), "text/csv")).run()
-    assert "No column for project" in _shown(at.error[0].value)
+    assert "No column for project" in shown(at.error[0].value)
     at.selectbox(key="map_header").select("Initiative Label")
     at.selectbox(key="map_target").select("project")
     at.button(key="map_apply").click().run()
@@ -133,13 +130,13 @@ def test_a_column_that_looks_like_ours_is_flagged_at_the_top_and_used_in_one_cli
     at = _home()
     at.file_uploader(key="upload_roadmap").set_value(("ops.csv", text.encode(), "text/csv")).run()
     assert not at.exception
-    assert any("Ops Bugdet" in _shown(w.value) and labels.field("ops_budget_usd_per_year") in w.value
+    assert any("Ops Bugdet" in shown(w.value) and labels.field("ops_budget_usd_per_year") in w.value
                for w in at.warning)
     # "Every row was read" is not said while a likely column is unused.
     assert not [s for s in at.success if "Every row was read" in s.value]
     at.button(key="use_column_0").click().run()
     assert not at.exception
-    assert not [w for w in at.warning if "Ops Bugdet" in _shown(w.value)]
+    assert not [w for w in at.warning if "Ops Bugdet" in shown(w.value)]
     assert [s for s in at.success if "Every row was read" in s.value]
     at.switch_page("pages/1_Portfolio.py").run()
     assert not at.exception
@@ -164,7 +161,7 @@ def test_an_invalid_assumptions_file_keeps_the_previous_assumptions():
     at.switch_page("pages/4_Assumptions.py").run()
     at.file_uploader(key="upload_assumptions").set_value(("a.yaml", b"horizon_years: 9\n", "text/yaml")).run()
     assert not at.exception
-    assert "'horizon_years' must be a whole number between 1 and 5" in _shown(at.error[0].value)
+    assert "'horizon_years' must be a whole number between 1 and 5" in shown(at.error[0].value)
     assert at.number_input(key="assume_horizon_years").value == 3
     at.file_uploader(key="upload_assumptions").set_value(("b.yaml", b"horizon_years: 5\n", "text/yaml")).run()
     assert at.number_input(key="assume_horizon_years").value == 5
@@ -202,7 +199,7 @@ def test_an_out_of_scope_project_says_why_and_shows_no_money():
     at.query_params["project"] = "BNK-023"  # Fraud scoring model v3: a tabular task, inferred
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
-    sentence = [_shown(i.value) for i in at.info if "out of scope" in _shown(i.value)]
+    sentence = [shown(i.value) for i in at.info if "out of scope" in shown(i.value)]
     assert sentence and "classic ML task" in sentence[0] and "inferred from 'fraud'" in sentence[0]
     assert not [m for m in at.metric if "TCO" in m.label]
     assert any("pick the right one under Task" in c.value for c in at.caption)
@@ -213,7 +210,7 @@ def test_a_refuted_scale_claim_shows_as_refuted_on_the_checklist():
     at.query_params["project"] = "BNK-012"  # a measured FM + RAG baseline already meets its latency target
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
-    text = " ".join(_shown(m.value) for m in at.markdown)
+    text = " ".join(shown(m.value) for m in at.markdown)
     assert labels.label("check_status", "refuted") in text
     assert "already meets the" in text
 
@@ -258,7 +255,7 @@ def test_review_links_the_public_cases_behind_every_rule():
 
 def _cards(at: AppTest) -> list[str]:
     """The Kill list's cards as a reader sees them (each starts with its rank in bold)."""
-    return [_shown(m.value) for m in at.markdown if re.match(r"^\*\*\d+\. ", m.value)]
+    return [shown(m.value) for m in at.markdown if re.match(r"^\*\*\d+\. ", m.value)]
 
 
 def test_kill_list_cards_carry_every_sentence_and_the_filters_narrow_them():
@@ -291,7 +288,7 @@ def test_kill_list_cards_carry_every_sentence_and_the_filters_narrow_them():
 
 
 def _badge(at: AppTest) -> list[str]:
-    return [_shown(m.value) for m in at.markdown if m.value.startswith(":orange-badge[Scenario")]
+    return [shown(m.value) for m in at.markdown if m.value.startswith(":orange-badge[Scenario")]
 
 
 def test_a_changed_assumption_shows_a_scenario_badge_on_every_page_with_one_click_reset():
@@ -424,7 +421,7 @@ def test_project_review_shows_every_v3_money_term():
     at.query_params["project"] = "BNK-033"
     at.switch_page("pages/2_Project_review.py").run()
     assert not at.exception
-    text = " ".join(_shown(m.value) for m in [*at.markdown, *at.caption, *at.info])
+    text = " ".join(shown(m.value) for m in [*at.markdown, *at.caption, *at.info])
     assert "Implied from spend: 657,534 calls a day from $250K a month" in text
     assert "API calls in year 1 (measured spend)" in text
     assert "What would change the verdict:" in text and "volume falling below" in text
@@ -441,7 +438,7 @@ def test_unpriced_projects_say_needs_volume_on_cards_and_review():
     at.file_uploader(key="upload_roadmap").set_value(("public_cases.csv", data, "text/csv")).run()
     at.switch_page("pages/3_Kill_list.py").run()
     assert not at.exception
-    cards = " ".join(_shown(m.value) for m in at.markdown)
+    cards = " ".join(shown(m.value) for m in at.markdown)
     assert "Needs volume" in cards and "What would change the verdict:" in cards
     assert any("need a daily volume and are not in the total" in c.value for c in at.caption)
     at.query_params["project"] = "PUB-001"

@@ -44,6 +44,20 @@ def _chromium() -> str:
     pytest.skip("no Chromium on this machine; install it to run the browser test")
 
 
+@contextmanager
+def launched_chromium():
+    """A headless Chromium from the machine's package (skipped, or failed in CI, without one), closed after."""
+    from playwright.sync_api import sync_playwright
+
+    path = _chromium()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -92,14 +106,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium for the whole module: launching it costs more than most page checks."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _settled(page) -> None:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled, streamlit_server
+from test_browser import _free_port, _settled, launched_chromium, streamlit_server
 from xlsx_bombs import cells_workbook
 
 from core.loader import load_roadmap
@@ -68,14 +68,8 @@ def hostile_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 PAGES = ["", "Portfolio", "Project_review", "Kill_list", "Assumptions", "Decisions", "Compare"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled, streamlit_server
+from test_browser import _free_port, _settled, launched_chromium, streamlit_server
 
 from core import meetings
 from core.store import Store
@@ -21,14 +21,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _upload(page, url: str, path: Path) -> None:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium, _free_port, _settled, streamlit_server
+from test_browser import _free_port, _settled, launched_chromium, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -17,15 +17,8 @@ ODD = ("Initiative Label,Approach,Build Cost,Team\n"
 
 @pytest.fixture()
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    path = _chromium()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _open(browser, url: str):

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import SAMPLES
+from conftest import ACME_Q3, ACME_Q4
 
-from core import comeback, config, joining, portfolio
+from core import comeback, joining
 from core.loader import load_roadmap
 from core.store import Decision, Store
 
-Q3, Q4 = SAMPLES / "acme_2026_Q3.csv", SAMPLES / "acme_2026_Q4.csv"
-
-
-def _scored(path):
-    return portfolio.score(load_roadmap(path).projects, config.defaults())
-
-
-@pytest.fixture(scope="module")
-def quarters():
-    return _scored(Q3), _scored(Q4)
+Q3, Q4 = ACME_Q3, ACME_Q4
 
 
 def test_without_decisions_a_zombie_is_named_from_the_earlier_kill_list(quarters):

@@ -7,23 +7,13 @@ import io
 import json
 
 import pytest
-from conftest import SAMPLES
+from conftest import ACME_Q3, ACME_Q4, SAMPLES
 
-from core import cli, config, portfolio
+from core import cli, portfolio
 from core.compare import compare, name_threshold, similarity
-from core.loader import load_roadmap
 from core.store import Decision, Store
 
-Q3, Q4 = SAMPLES / "acme_2026_Q3.csv", SAMPLES / "acme_2026_Q4.csv"
-
-
-def _scored(path):
-    return portfolio.score(load_roadmap(path).projects, config.defaults())
-
-
-@pytest.fixture(scope="module")
-def quarters():
-    return _scored(Q3), _scored(Q4)
+Q3, Q4 = ACME_Q3, ACME_Q4
 
 
 def test_the_two_quarters_show_every_kind_of_change(quarters):

@@ -3,10 +3,9 @@ is refused with one sentence."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
+from conftest import shown
 from streamlit.testing.v1 import AppTest
 
 from core.store import Store
@@ -16,12 +15,6 @@ EVIDENCE = ROOT / "sample_portfolios" / "evidence"
 TIMEOUT = 90
 REVIEW = "pages/2_Project_review.py"
 
-
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'airr.db'}"
-    monkeypatch.setenv("AIRR_DATABASE_URL", url)
-    return url
 
 
 def _review(project: str) -> AppTest:
@@ -34,12 +27,9 @@ def _review(project: str) -> AppTest:
     return at
 
 
-def _shown(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
 
 def _header(at: AppTest) -> str:
-    return _shown(at.header[0].value)
+    return shown(at.header[0].value)
 
 
 def _attach(at: AppTest, name: str, gap: float) -> AppTest:
@@ -54,13 +44,13 @@ def test_attaching_an_evaluation_changes_the_verdict_and_is_kept(db):
     assert at.text_input(key="evidence_reviewer").value == "Dana"  # the session's reviewer, prefilled
     _attach(at, "bank_BNK-021_eval.csv", 0.05)  # 20 items: not evidence
     assert not at.exception
-    assert any("Not evidence, nothing was stored: The file holds 20 items" in _shown(e.value) for e in at.error)
+    assert any("Not evidence, nothing was stored: The file holds 20 items" in shown(e.value) for e in at.error)
     assert "Prove first" in _header(at)
     _attach(at, "bank_BNK-026_eval.csv", 0.05)
     assert not at.exception
     assert "Kill" in _header(at)
-    assert any(_shown(s.value).startswith("Attached. Refuted by an evaluation of 300 items") for s in at.success)
-    assert any("-0.012 (95 % CI -0.032 to +0.007) against a material gap of 0.05" in _shown(m.value) for m in at.markdown)
+    assert any(shown(s.value).startswith("Attached. Refuted by an evaluation of 300 items") for s in at.success)
+    assert any("-0.012 (95 % CI -0.032 to +0.007) against a material gap of 0.05" in shown(m.value) for m in at.markdown)
     stored = Store(db).evidence("bank")
     assert [(r.project_id, r.kind, r.reviewer, r.outcome()) for r in stored] == [
         ("BNK-026", "eval", "Dana", "refuted")]
@@ -77,7 +67,7 @@ def test_attaching_an_evaluation_changes_the_verdict_and_is_kept(db):
     # Every page scores with it: the Kill list card says which evidence it used.
     other.switch_page("pages/3_Kill_list.py").run()
     assert not other.exception
-    assert any("Evidence used:" in _shown(m.value) and "Domain gap refuted" in _shown(m.value) for m in other.markdown)
+    assert any("Evidence used:" in shown(m.value) and "Domain gap refuted" in shown(m.value) for m in other.markdown)
 
 
 def test_a_compliance_confirmation_from_the_form(db):
@@ -86,5 +76,5 @@ def test_a_compliance_confirmation_from_the_form(db):
     at.text_input(key="evidence_role").set_value("Chief Compliance Officer")
     at.text_input(key="evidence_document").set_value("LEG-2026-114")
     at.button(key="evidence_attach_compliance").click().run()
-    assert any("the date" in _shown(e.value) for e in at.error)  # no date yet: one sentence, nothing stored
+    assert any("the date" in shown(e.value) for e in at.error)  # no date yet: one sentence, nothing stored
     assert Store(db).evidence("bank") == []

@@ -3,10 +3,10 @@ on every page, and the kill list's decided / open / agreed headline."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from conftest import shown
 from streamlit.testing.v1 import AppTest
 
 from core import config, meetings, portfolio
@@ -20,15 +20,6 @@ MEETING = "pages/7_Meeting.py"
 Q3, Q4 = ROOT / "sample_portfolios" / "acme_2026_Q3.csv", ROOT / "sample_portfolios" / "acme_2026_Q4.csv"
 
 
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'airr.db'}"
-    monkeypatch.setenv("AIRR_DATABASE_URL", url)
-    return url
-
-
-def _shown(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -36,12 +27,12 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def _texts(at: AppTest) -> list[str]:
-    return [_shown(m.value) for m in at.markdown]
+    return [shown(m.value) for m in at.markdown]
 
 
 def _project(at: AppTest) -> str:
     """The project on screen (its name is a header without an anchor)."""
-    return _shown(at.header[0].value)
+    return shown(at.header[0].value)
 
 
 def _heading(at: AppTest, prefix: str) -> str:
@@ -109,11 +100,11 @@ def test_a_whole_meeting_decides_and_advances_survives_a_refresh_and_writes_minu
     # Previous goes back to a decided project, which says what the meeting decided; Next returns.
     again.button(key="meeting_previous").click().run()
     assert _project(again) == names[4]
-    assert any("Decided in this meeting: **Needs evidence**" in _shown(s.value) for s in again.success)
+    assert any("Decided in this meeting: **Needs evidence**" in shown(s.value) for s in again.success)
     again.button(key="meeting_next").click().run()
     # This browser has not typed a name yet: the decision waits for one, and nothing moves.
     again.button(key="meeting_decide_kill").click().run()
-    assert "Type your name under Facilitator" in _shown(again.error[0].value)
+    assert "Type your name under Facilitator" in shown(again.error[0].value)
     assert again.get("progress")[0].proto.text == f"5 of {n} projects decided"
     again.text_input(key="meeting_facilitator").input("Dana Reyes").run()
     again.button(key="meeting_decide_kill").click().run()
@@ -147,7 +138,7 @@ def test_a_decision_needs_a_name_and_nothing_moves_without_it(db):
     at.switch_page(MEETING).run()
     at.button(key="meeting_start_button").click().run()
     at.button(key="meeting_decide_kill").click().run()
-    assert "Type your name under Facilitator" in _shown(at.error[0].value)
+    assert "Type your name under Facilitator" in shown(at.error[0].value)
     assert _heading(at, "### Project").startswith("### Project 1 of")
     assert Store(db).count() == 0
 
@@ -162,10 +153,10 @@ def test_next_quarter_joins_and_its_zombies_are_flagged_on_every_page(db):
     at.switch_page("app.py").run()
     at.selectbox(key="sample_pick").select(Q4.name).run()
     assert at.text_input(key="portfolio_name").value == "acme"
-    assert any("Joined the portfolio 'acme': this file shares 60% of its project ids" in _shown(s.value)
+    assert any("Joined the portfolio 'acme': this file shares 60% of its project ids" in shown(s.value)
                for s in at.success)
     assert _metric(at, "Came back") == "3"
-    assert any("3 projects came back" in _shown(e.value) for e in at.error)
+    assert any("3 projects came back" in shown(e.value) for e in at.error)
     review_id = at.query_params["review"]
 
     # The offer stays after a reload, until answered.
@@ -174,7 +165,7 @@ def test_next_quarter_joins_and_its_zombies_are_flagged_on_every_page(db):
 
     at.switch_page("pages/3_Kill_list.py").run()
     renamed = "Came back: killed on "
-    cards = [_shown(m.value) for m in at.markdown if m.value.startswith("**")]
+    cards = [shown(m.value) for m in at.markdown if m.value.startswith("**")]
     drafter = next(c for c in cards if "Support reply drafter (EU)" in c)
     assert renamed in drafter and "by Dana Reyes — 'Use the FM API'" in drafter
     table = next(df.value for df in at.dataframe if "came_back" in df.value.columns)
@@ -182,7 +173,7 @@ def test_next_quarter_joins_and_its_zombies_are_flagged_on_every_page(db):
 
     at.query_params["project"] = "ACM-014"
     at.switch_page("pages/2_Project_review.py").run()
-    assert any(renamed in _shown(e.value) for e in at.error)
+    assert any(renamed in shown(e.value) for e in at.error)
 
     at.switch_page(MEETING).run()
     at.button(key="meeting_start_button").click().run()
@@ -190,7 +181,7 @@ def test_next_quarter_joins_and_its_zombies_are_flagged_on_every_page(db):
     for i in range(len(_kill_list(Q4))):
         pid = at.query_params["project"]
         seen.add(pid)
-        assert any("Came back:" in _shown(e.value) for e in at.error) == (pid in zombie_ids), pid
+        assert any("Came back:" in shown(e.value) for e in at.error) == (pid in zombie_ids), pid
         if i < len(_kill_list(Q4)) - 1:
             at.button(key="meeting_next").click().run()
     assert zombie_ids <= seen
@@ -213,7 +204,7 @@ def test_a_carried_over_decision_counts_once_the_meeting_confirms_it(db):
     at.switch_page(MEETING).run()
     at.text_input(key="meeting_facilitator").input("Dana Reyes")
     at.button(key="meeting_start_button").click().run()
-    assert any("Carried over from " in _shown(i.value) and "Kill by Sam Lee" in _shown(i.value) for i in at.info)
+    assert any("Carried over from " in shown(i.value) and "Kill by Sam Lee" in shown(i.value) for i in at.info)
     assert at.get("progress")[0].proto.text.startswith("0 of ")
     at.button(key="meeting_decide_kill").click().run()  # confirmed in the meeting: now it counts
     assert at.get("progress")[0].proto.text.startswith("1 of ")

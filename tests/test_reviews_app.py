@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import pytest
+from conftest import shown
 from streamlit.testing.v1 import AppTest
 
 from core import config, portfolio
@@ -19,12 +19,6 @@ TIMEOUT = 90
 REVIEW = "pages/2_Project_review.py"
 
 
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'airr.db'}"
-    monkeypatch.setenv("AIRR_DATABASE_URL", url)
-    return url
-
 
 def _home(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
@@ -36,9 +30,6 @@ def _home(**params: str) -> AppTest:
 def _metric(at: AppTest, label_part: str) -> str:
     return next(m.value for m in at.metric if label_part in m.label)
 
-
-def _shown(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _by_verdict(sample: str = "bank.csv") -> dict[str, str]:
@@ -76,7 +67,7 @@ def test_a_review_link_reopens_the_file_mapping_and_assumptions(db):
     assert not other.error
     assert _metric(other, "Projects") == "2"
     assert _metric(other, "Kill-list savings") == savings
-    assert "odd_2026-Q3.csv" in _shown(other.caption[0].value)
+    assert "odd_2026-Q3.csv" in shown(other.caption[0].value)
     assert other.text_input(key="portfolio_name").value == "odd"
     other.switch_page("pages/4_Assumptions.py").run()
     assert other.number_input(key="assume_loaded_fte_cost_usd").value == 400000
@@ -86,8 +77,8 @@ def test_a_review_link_reopens_the_file_mapping_and_assumptions(db):
 def test_an_unknown_review_gets_one_sentence_and_the_sample(db):
     at = _home(review="not-a-real-review-id")
     assert not at.exception
-    assert "No saved review matches this link" in _shown(at.warning[0].value)
-    assert "bank.csv" in _shown(at.caption[0].value)
+    assert "No saved review matches this link" in shown(at.warning[0].value)
+    assert "bank.csv" in shown(at.caption[0].value)
     assert "review" not in at.query_params
 
 
@@ -98,7 +89,7 @@ def test_a_second_roadmap_with_the_same_name_joins_only_when_asked(db):
     at.file_uploader(key="upload_roadmap").set_value(("roadmap.csv", one, "text/csv")).run()
     at.file_uploader(key="upload_roadmap").set_value(("roadmap.csv", two, "text/csv")).run()
     assert at.text_input(key="portfolio_name").value == "roadmap (2)"
-    assert any("already has reviews" in _shown(i.value) for i in at.info)
+    assert any("already has reviews" in shown(i.value) for i in at.info)
     at.button(key="join_portfolio").click().run()
     assert not at.exception
     assert at.text_input(key="portfolio_name").value == "roadmap"
@@ -139,7 +130,7 @@ def test_a_failed_save_keeps_every_field_and_the_reviewer_is_remembered(tmp_path
     at.selectbox(key="decision_choice").select("rescope")
     at.button(key="decision_submit").click().run()
     assert not at.exception
-    failure = next(_shown(e.value) for e in at.error if "Not recorded" in e.value)
+    failure = next(shown(e.value) for e in at.error if "Not recorded" in e.value)
     assert "read-only" in failure and "still in the form" in failure
     assert at.text_input(key="decision_reviewer").value == "Dana Secretname"
     assert at.text_area(key="decision_note").value == "private note about the vendor"
@@ -149,7 +140,7 @@ def test_a_failed_save_keeps_every_field_and_the_reviewer_is_remembered(tmp_path
     monkeypatch.setenv("AIRR_DATABASE_URL", f"sqlite:///{db}")
     at.button(key="decision_submit").click().run()
     assert not at.exception
-    assert "Recorded: Rescope" in _shown(at.success[0].value)
+    assert "Recorded: Rescope" in shown(at.success[0].value)
     assert at.text_area(key="decision_note").value == ""
     at.selectbox(key="review_project").select(ids["prove"]).run()
     assert at.text_input(key="decision_reviewer").value == "Dana Secretname"
@@ -167,13 +158,13 @@ def test_a_damaged_database_costs_only_the_decision_parts(tmp_path, monkeypatch)
     assert not at.exception
     at.switch_page("pages/3_Kill_list.py").run()
     assert not at.exception
-    assert any("Decisions cannot be shown right now" in _shown(w.value) for w in at.warning)
+    assert any("Decisions cannot be shown right now" in shown(w.value) for w in at.warning)
     assert len(at.dataframe[0].value) > 0
     assert at.get("download_button")  # the downloads are still offered
     at.switch_page(REVIEW).run()
     assert not at.exception
     assert at.metric  # the checklist and costs are there
-    assert any("history cannot be shown" in _shown(w.value) for w in at.warning)
+    assert any("history cannot be shown" in shown(w.value) for w in at.warning)
 
 
 def test_decisions_carry_over_to_the_same_portfolio_in_another_format(db):
@@ -189,7 +180,7 @@ def test_decisions_carry_over_to_the_same_portfolio_in_another_format(db):
     # Another file of that name with the same projects: next quarter's (or another format's) file joins at once,
     # and Home offers to keep it apart.
     assert at.text_input(key="portfolio_name").value == "retailer"
-    assert any("Joined the portfolio 'retailer'" in _shown(s.value) for s in at.success)
+    assert any("Joined the portfolio 'retailer'" in shown(s.value) for s in at.success)
     assert at.button(key="keep_apart").label.startswith("It is another roadmap")
     at.switch_page("pages/3_Kill_list.py").run()
     table = next(df.value for df in at.dataframe if "decision" in df.value.columns)
@@ -212,11 +203,11 @@ def test_compare_page_shows_the_zombie_with_its_earlier_decision(db):
     assert not at.exception
     # The decided kill, and the two kill verdicts nobody decided on; the renamed one counts once.
     assert (_metric(at, "Zombies"), _metric(at, "New projects"), _metric(at, "Removed")) == ("3", "3", "2")
-    zombies = [_shown(e.value) for e in at.error]
+    zombies = [shown(e.value) for e in at.error]
     assert any("Support reply drafter (EU) (ACM-014) is back under a closely matching name" in z for z in zombies)
     # The selector shows the file name as typed, never Markdown-escaped.
     assert at.selectbox(key="compare_with").options[0].startswith("acme_2026_Q3.csv · ")
-    assert any("Earlier decision: Kill by Dana" in _shown(m.value) for m in at.markdown)  # words, not codes
+    assert any("Earlier decision: Kill by Dana" in shown(m.value) for m in at.markdown)  # words, not codes
     # A select box shows plain text: no Markdown escapes in the file name or the date ("2026\\-12\\-06").
     assert not any("\\" in o for o in at.selectbox(key="compare_with").options)
     assert any("Use the FM API with retrieval" in t.value for t in at.text)
@@ -270,7 +261,7 @@ def test_with_login_settings_home_offers_sign_in(db):
 
 
 def _header(at: AppTest) -> str:
-    return _shown(at.header[0].value)
+    return shown(at.header[0].value)
 
 
 def test_a_task_changed_on_the_review_changes_the_verdict_everywhere_and_lasts(db):
@@ -284,8 +275,8 @@ def test_a_task_changed_on_the_review_changes_the_verdict_everywhere_and_lasts(d
     at.selectbox(key="task_choice").select("language").run()
     assert not at.exception
     assert "Prove first" in _header(at)  # judged as a language model, it lacks its proofs
-    assert any("set on this review by Dana" in _shown(c.value) for c in at.caption)
-    assert any("The roadmap's own: Tabular (classic ML) (inferred from 'underwriting'" in _shown(c.value)
+    assert any("set on this review by Dana" in shown(c.value) for c in at.caption)
+    assert any("The roadmap's own: Tabular (classic ML) (inferred from 'underwriting'" in shown(c.value)
                for c in at.caption)
     review_id = at.query_params["review"]  # the first change saved the sample as a review
     assert {pid: t["task"] for pid, t in Store(db).review(review_id).tasks.items()} == {"BNK-024": "language"}
@@ -334,7 +325,7 @@ def test_saved_scenarios_live_with_the_review(db):
     other.button(key="scenario_reset").click().run()
     assert other.selectbox(key="scenario_compare").options == ["Five years"]
     assert _metric(other, "Kill-list savings, scenario") == comparison
-    assert any("Saved by Dana on " in _shown(c.value) for c in other.caption)
+    assert any("Saved by Dana on " in shown(c.value) for c in other.caption)
     # The colleague saves one of their own; the first session sees it on its next run.
     other.number_input(key="assume_loaded_fte_cost_usd").set_value(400000).run()
     other.text_input(key="scenario_save_name").input("Senior team").run()
@@ -359,7 +350,7 @@ def test_scenarios_are_kept_for_the_session_when_the_store_is_broken(tmp_path, m
     at.text_input(key="scenario_save_name").input("Five years").run()
     at.button(key="scenario_save").click().run()
     assert not at.exception
-    assert any("kept for this session only" in _shown(e.value) for e in at.error)
+    assert any("kept for this session only" in shown(e.value) for e in at.error)
     assert at.selectbox(key="scenario_compare").options == ["Five years"]
     assert _metric(at, "Kill-list savings, scenario")
 
@@ -373,7 +364,7 @@ def test_a_task_change_applies_with_a_warning_when_the_store_is_broken(tmp_path,
     at.selectbox(key="task_choice").select("language").run()
     assert not at.exception
     assert "Prove first" in _header(at)
-    assert any("not saved with the review, so a refresh will lose it" in _shown(w.value) for w in at.warning)
+    assert any("not saved with the review, so a refresh will lose it" in shown(w.value) for w in at.warning)
     at.button(key="task_back").click().run()
     assert "Out of scope" in _header(at)
 
@@ -447,7 +438,7 @@ def test_a_task_change_whose_project_id_is_gone_is_named_not_dropped_silently(db
     assert not at.exception
     assert "Prove first" in _header(at)  # the change whose id is in the file applies
     assert any("1 task change on this review names a project id the file, as read now, does not have (OLD-7)"
-               in _shown(c.value) for c in at.caption)
+               in shown(c.value) for c in at.caption)
 
 
 def _hand_edit(url: str, statement: str, **params: object) -> None:
@@ -467,7 +458,7 @@ def test_a_review_whose_stored_state_is_damaged_opens_on_every_page_with_one_sen
                o='{"horizon_years": -5, "loaded_fte_cost_usd": 400000}')
     for page in ("app.py", REVIEW, "pages/3_Kill_list.py", ASSUMPTIONS, "pages/6_Compare.py"):
         at = _home(review=review.id)
-        notice = " ".join(_shown(w.value) for w in at.warning)
+        notice = " ".join(shown(w.value) for w in at.warning)
         if page != "app.py":
             at.switch_page(page).run()
         assert not at.exception, page
@@ -487,7 +478,7 @@ def test_a_saved_scenario_that_no_longer_fits_is_left_out_with_one_sentence(db):
     at = _home(review=review.id)
     at.switch_page(ASSUMPTIONS).run()
     assert not at.exception
-    warned = " ".join(_shown(w.value) for w in at.warning)
+    warned = " ".join(shown(w.value) for w in at.warning)
     assert "left out (Out of range, Unknown key, Unreadable)" in warned and "between 1 and 5" in warned
     assert at.selectbox(key="scenario_compare").options == ["Five years"]
     at.button(key="scenario_use").click().run()
@@ -504,7 +495,7 @@ def test_a_stored_task_this_version_does_not_have_is_named_not_ignored_unsaid(db
                                                      '"BNK-024": {"task": "telepathy", "by": "Lee", "at": ""}}')
     at = _home(review=review.id)
     assert not at.exception
-    notice = " ".join(_shown(w.value) for w in at.warning)
+    notice = " ".join(shown(w.value) for w in at.warning)
     assert "1 task change on this review names a task this version of the app does not have (BNK-024: telepathy)" \
         in notice
     assert at.session_state["tasks"] == {"BNK-001": {"task": "vision", "by": "Dana", "at": ""}}
@@ -519,7 +510,7 @@ def test_project_review_bounds_the_project_list_and_finds_any_project(db):
     assert not at.exception
     # Every option goes to the browser on every rerun: 100,000 projects were 2.9 MB a click.
     assert len(at.selectbox(key="review_project").options) == 2_000
-    assert any("2,100 projects" in _shown(c.value) for c in at.caption)
+    assert any("2,100 projects" in shown(c.value) for c in at.caption)
     at.text_input(key="review_find").input("project 2099").run()
     options = at.selectbox(key="review_project").options
     assert any("Project 2099" in o for o in options) and len(options) <= 2
@@ -534,10 +525,10 @@ def test_saving_over_a_scenario_says_what_it_replaced(db):
     at.number_input(key="assume_horizon_years").set_value(5).run()
     at.text_input(key="scenario_save_name").input("Plan").run()
     at.button(key="scenario_save").click().run()
-    assert any("Saved the scenario Plan" in _shown(s.value) for s in at.success)
+    assert any("Saved the scenario Plan" in shown(s.value) for s in at.success)
     at.number_input(key="assume_horizon_years").set_value(4).run()
     at.text_input(key="scenario_save_name").input("Plan").run()
     at.button(key="scenario_save").click().run()
     assert not at.exception
     # A colleague's scenario of the same name is replaced (by design), but never without a word or its old values.
-    assert any("Replaced the saved scenario Plan; it was: Horizon 5 years" in _shown(s.value) for s in at.success)
+    assert any("Replaced the saved scenario Plan; it was: Horizon 5 years" in shown(s.value) for s in at.success)

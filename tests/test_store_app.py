@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.store import Store
@@ -14,12 +13,6 @@ from core.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90
 
-
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'airr.db'}"
-    monkeypatch.setenv("AIRR_DATABASE_URL", url)
-    return url
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:

@@ -3,10 +3,9 @@ reviews opened in this browser; the review's history on Home shows each change w
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
+from conftest import shown
 from streamlit.testing.v1 import AppTest
 
 import ui.workspace
@@ -17,15 +16,6 @@ TIMEOUT = 90
 ACME_Q3, ACME_Q4 = (ROOT / "sample_portfolios" / f"acme_2026_{q}.csv" for q in ("Q3", "Q4"))
 
 
-@pytest.fixture()
-def db(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'airr.db'}"
-    monkeypatch.setenv("AIRR_DATABASE_URL", url)
-    return url
-
-
-def _shown(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _app(**params: str) -> AppTest:
@@ -41,7 +31,7 @@ def test_without_sign_in_home_lists_only_reviews_opened_in_this_browser(db):
     store.create_review("someone else", "theirs.csv", ACME_Q3.read_bytes())  # saved by another browser
     at = _app(review=opened.id)
     assert not at.exception
-    listed = " ".join(_shown(m.value) for m in at.markdown)
+    listed = " ".join(shown(m.value) for m in at.markdown)
     assert "acme_2026_Q4.csv" in listed and "theirs.csv" not in listed
     assert any("opened in this browser" in c.value for c in at.caption)
     at.text_input(key="portfolio_name").set_value("acme 2027").run()  # a change: an event with when
@@ -62,7 +52,7 @@ def test_signed_in_home_decisions_and_compare_show_only_the_workspace(db, monkey
     now = acme.create_review("acme", "acme_2026_Q4.csv", ACME_Q4.read_bytes(), who="dana@acme.com")
     at = _app(review=now.id)
     assert not at.exception
-    listed = " ".join(_shown(m.value) for m in at.markdown)
+    listed = " ".join(shown(m.value) for m in at.markdown)
     assert "acme_2026_Q3.csv" in listed and "globex" not in listed  # every review of the workspace, none other
     assert any("your workspace" in c.value for c in at.caption)
     at.switch_page("pages/5_Decisions.py").run()
@@ -71,9 +61,9 @@ def test_signed_in_home_decisions_and_compare_show_only_the_workspace(db, monkey
     assert list(table["reviewer"]) == ["Dana"] and "theirs" not in set(table["note"])
     at.switch_page("pages/6_Compare.py").run()
     assert not at.exception
-    assert [_shown(o) for o in at.selectbox(key="compare_with").options] == [
+    assert [shown(o) for o in at.selectbox(key="compare_with").options] == [
         f"acme_2026_Q3.csv · {earlier.updated_at:%Y-%m-%d %H:%M} UTC"]
     assert at.metric[0].value != ""  # the comparison ran against the workspace's own earlier review
     # Another workspace's review link is no review here.
     other = _app(review=theirs.id)
-    assert any("No saved review matches this link" in _shown(w.value) for w in other.warning)
+    assert any("No saved review matches this link" in shown(w.value) for w in other.warning)
