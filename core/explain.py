@@ -11,7 +11,7 @@ from core import labels
 from core.config import FLAGS, JUSTIFICATIONS, Assumptions
 from core.evidence_apply import used
 from core.judge import reasons
-from core.numbers import counted, money, percent
+from core.numbers import counted, money, money_scale, money_scaled, percent
 from core.task import matched_words, specs
 
 
@@ -79,6 +79,44 @@ def largest_part(row: pd.Series) -> tuple[str, float] | None:
     return PART_WORDS[best], parts[best]
 
 
+def split_figures(row: pd.Series) -> dict[str, str] | None:
+    """The saving ("total") and each part (by PART_WORDS key) in one money style (core.numbers.money_scale), so a
+    line never reads "$4.8M · $189K · -$35,628"; None when the saving is not priced."""
+    savings = row.get("projected_savings_usd")
+    if savings is None or pd.isna(savings):
+        return None
+    return {k: money_scaled(v, _split_scale(row), "unknown") for k, v in _split_values(row).items()}
+
+
+def _split_values(row: pd.Series) -> dict[str, object]:
+    return {"total": row.get("projected_savings_usd"), **{p: row.get(f"savings_{p}_usd") for p in PART_WORDS}}
+
+
+def _split_scale(row: pd.Series) -> tuple[float, str, str]:
+    return money_scale(list(_split_values(row).values()))
+
+
+def split_line(row: pd.Series) -> str:
+    """ "people $4.8M · serving and compute $0.2M · API -$0.6M · other -$0.04M", or "" when not priced."""
+    shown = split_figures(row)
+    return "" if shown is None else " · ".join(f"{PART_WORDS[p]} {shown[p]}" for p in PART_WORDS)
+
+
+def largest_part_phrase(row: pd.Series) -> str:
+    """Which part the saving mostly is: "mostly people: $4.2M of $4.4M"; when the other parts favour the custom
+    path, so that one part is more than the whole saving, "all of it people: $4.8M, less $0.4M where the custom
+    path costs less" (never "$4.8M of $4.4M"); "" when no part is positive or the saving is not priced."""
+    part, shown = largest_part(row), split_figures(row)
+    if part is None or shown is None:
+        return ""
+    key = next(k for k, w in PART_WORDS.items() if w == part[0])
+    savings = float(row["projected_savings_usd"])
+    if part[1] <= savings:
+        return f"mostly {part[0]}: {shown[key]} of {shown['total']}"
+    rest = money_scaled(part[1] - savings, _split_scale(row))
+    return f"all of it {part[0]}: {shown[key]}, less {rest} where the custom path costs less"
+
+
 def money_clause(row: pd.Series, cfg: Assumptions) -> str:
     """What the money says, for the verdict sentence: which path costs less, by how much, and mostly why."""
     h = int(cfg.horizon_years)
@@ -89,14 +127,8 @@ def money_clause(row: pd.Series, cfg: Assumptions) -> str:
     if savings < 0:
         return f"the custom path is {usd(abs(savings))} cheaper over {counted(h, 'year')} than {comparison_name(row)}"
     text = f"{comparison_name(row)} would cost {usd(abs(savings))} less over {counted(h, 'year')}"
-    part = largest_part(row)
-    if part is not None and part[1] <= savings:
-        text += f", mostly {part[0]}: {usd(part[1])} of {usd(savings)}"
-    elif part is not None:
-        # The other parts favour the custom path, so this one part is more than the whole saving: say so, not
-        # "$665K of $611K".
-        text += f", all of it {part[0]}: {usd(part[1])}, less {usd(part[1] - savings)} where the custom path costs less"
-    return text
+    phrase = largest_part_phrase(row)
+    return f"{text}, {phrase}" if phrase else text
 
 
 def task_origin(row: pd.Series) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from core import labels, portfolio, scenario
-from core.numbers import counted, money_scale
+from core.numbers import counted, money_column, money_scale
 
 ui.setup("Kill list")
 p = ui.require_inputs()
@@ -32,8 +32,9 @@ if came_back:
     st.error(f"**{len(came_back):,} of these projects came back** after an earlier review killed them; each card "
              "and row says when and by whom.")
 
-parts = " · ".join(f"{name} {ui.md_money(v)}" for name, v in
-                  zip(("people", "serving and compute", "API", "other"), summary.kill_list_parts_usd, strict=True))
+figures = money_column([summary.kill_list_savings_usd, *summary.kill_list_parts_usd])[1:]  # one money style
+parts = " · ".join(f"{name} {shown}".replace("$", "\\$") for name, shown in
+                   zip(("people", "serving and compute", "API", "other"), figures, strict=True))
 st.caption(f"Of the projected savings: {parts}. Money in today's dollars at {ui.md_text(f'{p.cfg.discount_rate:.0%}')} "
            "a year." + (f" {counted(summary.kill_list_unpriced, 'project')} on the list "
                         f"{'needs' if summary.kill_list_unpriced == 1 else 'need'} a daily volume and "

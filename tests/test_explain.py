@@ -122,7 +122,7 @@ def test_verdict_sentence_kill_names_risks_and_savings(cfg):
     sentence = verdict_sentence(row, cfg)
     assert sentence.startswith("Claims bot: kill. No exception applies.")
     assert "all four risks" in sentence
-    assert ("FM API + RAG would cost $611K less over 3 years, all of it people: $665K, less $53,710 where the custom "
+    assert ("FM API + RAG would cost $611K less over 3 years, all of it people: $665K, less $54K where the custom "
             "path costs less") in sentence
     assert sentence.endswith("Rescope to FM API + RAG on a mid-tier model.")
 
@@ -171,7 +171,7 @@ def test_a_one_year_horizon_is_said_in_the_singular():
 @pytest.mark.parametrize(("parts", "said"), [
     ((4_200_000, 300_000, -150_000, 50_000), "mostly people: $4.2M of $4.4M"),
     ((100_000, 4_000_000, 250_000, 50_000), "mostly serving and compute: $4.0M of $4.4M"),
-    ((4_800_000, 150_000, -500_000, -50_000), "all of it people: $4.8M, less $400K where the custom path costs less"),
+    ((4_800_000, 150_000, -500_000, -50_000), "all of it people: $4.8M, less $0.4M where the custom path costs less"),
 ])
 def test_the_money_clause_names_the_largest_part_and_never_more_of_less(cfg, parts, said):
     import pandas as pd
@@ -180,3 +180,19 @@ def test_the_money_clause_names_the_largest_part_and_never_more_of_less(cfg, par
                      **{f"savings_{p}_usd": float(v) for p, v in zip(("people", "serving", "api", "other"), parts,
                                                                       strict=True)}})
     assert money_clause(row, cfg) == f"FM API + RAG would cost $4.4M less over 3 years, {said}"
+
+
+def test_the_split_reads_in_one_money_style_and_the_card_says_it_once():
+    import pandas as pd
+
+    from core.explain import split_line
+    from ui.costs import card_lines
+
+    row = pd.Series({"projected_savings_usd": 4_396_122.8, "savings_people_usd": 4_842_790.8,
+                     "savings_serving_usd": 188_766.1, "savings_api_usd": -599_805.7, "savings_other_usd": -35_628.4,
+                     "break_even_daily_calls": 413_611.0, "would_change": ""})
+    # Not "$4.8M · $189K · -$600K · -$35,628": one scale, with two decimals so the smallest part is not $0.0M.
+    assert split_line(row) == "people $4.84M · serving and compute $0.19M · API -$0.60M · other costs -$0.04M"
+    assert card_lines(row) == ["All of it people: \\$4.84M, less \\$0.45M where the custom path costs less (people "
+                               "\\$4.84M · serving and compute \\$0.19M · API -\\$0.60M · other costs -\\$0.04M)."]
+    assert split_line(pd.Series({**row, "projected_savings_usd": float("nan")})) == ""

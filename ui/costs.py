@@ -10,7 +10,7 @@ from core import explain, labels, portfolio
 from core.config import Assumptions
 from core.numbers import count, counted, money, percent
 from core.serving import gpu_hour_usd, market_bands
-from ui.format import md_money, safe
+from ui.format import safe
 
 PARTS = ("people", "serving", "api", "other")
 PART_NAMES = {"people": "People", "serving": "Serving and compute", "api": "API", "other": "Other"}
@@ -57,9 +57,10 @@ def details(row: pd.Series, cfg: Assumptions) -> None:
     st.caption(f"Money in today's dollars: every yearly cost discounted at {percent(cfg.discount_rate)} a year "
                "(discount rate, on Assumptions).")
     if not pd.isna(row["projected_savings_usd"]):
+        shown = {k: v.replace("$", "\\$") for k, v in explain.split_figures(row).items()}  # one money style
         lines = ["| Part of the saving | Amount |", "|---|--:|"]
-        lines += [f"| {PART_NAMES[p]} | {md_money(row[f'savings_{p}_usd'])} |" for p in PARTS]
-        lines.append(f"| **{labels.field('projected_savings_usd')}** | **{md_money(row['projected_savings_usd'])}** |")
+        lines += [f"| {PART_NAMES[p]} | {shown[p]} |" for p in PARTS]
+        lines.append(f"| **{labels.field('projected_savings_usd')}** | **{shown['total']}** |")
         st.markdown("\n".join(lines))
         if not pd.isna(row.get("savings_with_ops_budget_usd")):
             st.caption(safe(f"With the owner's ops budget ({money(row['ops_budget_usd_per_year'])} a year) in place of "
@@ -103,11 +104,10 @@ def card_lines(row: pd.Series) -> list[str]:
         lines.append(f"**{labels.label('money_status', 'needs_volume')}:** not priced; the custom path pays from "
                      f"{portfolio.calls_or_never(row['break_even_daily_calls'])} calls a day.")
     else:
-        part = explain.largest_part(row)
-        if part is not None:
-            lines.append(f"Mostly {part[0]}: {md_money(part[1])} of {md_money(row['projected_savings_usd'])} "
-                         "(people · serving and compute · API · other: "
-                         + " · ".join(md_money(row[f"savings_{p}_usd"]) for p in PARTS) + ").")
+        phrase = explain.largest_part_phrase(row)
+        if phrase:
+            # Money inside Markdown: every dollar sign escaped, or two amounts in one line open a LaTeX formula.
+            lines.append(f"{phrase[0].upper()}{phrase[1:]} ({explain.split_line(row)}).".replace("$", "\\$"))
     if isinstance(row.get("would_change"), str) and row["would_change"]:
         lines.append(f"**{labels.field('would_change')}:** {safe(row['would_change'])}")
     return lines

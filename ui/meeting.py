@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import agenda, config, explain, labels, meetings, portfolio
 from core.meetings import Meeting
-from core.numbers import counted, money
+from core.numbers import counted, money_column
 from core.store import Decision, StoreError, database_url
 from ui.auth import current_user
 from ui.identity import name as reviewer_name
@@ -52,8 +52,10 @@ class Card:
 
     def parts_text(self) -> str:
         """What the savings are made of ("people $577K, serving and compute $150K, …"), or "" before the split."""
-        shown = [f"{word} {money(self.savings[key])}" for key, word in PARTS if self.savings.get(key) is not None]
-        return ", ".join(shown)
+        present = [(key, word) for key, word in PARTS if self.savings.get(key) is not None]
+        # One money style with the total beside them (core.numbers.money_column): never "$4.8M, -$35,628".
+        figures = money_column([self.savings.get("projected_savings_usd"), *[self.savings[k] for k, _ in present]])[1:]
+        return ", ".join(f"{word} {shown}" for (_, word), shown in zip(present, figures, strict=True))
 
 
 @dataclass(frozen=True)
