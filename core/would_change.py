@@ -25,6 +25,12 @@ def _text(values: object, n: int) -> pa.Array:
     return pa.array(values, type=_STR, from_pandas=True)
 
 
+def _column(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow array (pandas may hand it over in chunks, which concat_arrays refuses)."""
+    arr = pa.array(values, type=_STR, from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _join(*parts: pa.Array) -> pa.Array:
     """Row by row, the parts one after another (a null part makes the row null)."""
     return pc.binary_join_element_wise(*parts, pa.scalar("", _STR))
@@ -67,7 +73,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     def flag(col: str) -> np.ndarray:
         return scored[col].to_numpy(dtype=bool)[rows]
 
-    verdict = pa.array(scored["verdict"].iloc[rows], type=_STR, from_pandas=True)
+    verdict = _column(scored["verdict"].iloc[rows])
 
     def is_(word: str) -> np.ndarray:
         return pc.fill_null(pc.equal(verdict, word), False).to_numpy(zero_copy_only=False)
@@ -124,8 +130,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     idx = np.flatnonzero(is_("prove"))
     if len(idx):
         m = len(idx)
-        evidence = scored["evidence_needed"].iloc[rows[idx]]
-        evidence = pc.fill_null(pa.array(evidence, type=_STR, from_pandas=True), "")
+        evidence = pc.fill_null(_column(scored["evidence_needed"].iloc[rows[idx]]), "")
         first = pc.utf8_rtrim(pc.list_element(pc.split_pattern(evidence, "; ", max_splits=1), 0), characters=".")
         more = _pick(pc.match_substring(evidence, "; ").to_numpy(zero_copy_only=False),
                      _text(" (and the rest of the evidence needed)", m), _text("", m))

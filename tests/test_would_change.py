@@ -118,3 +118,11 @@ def test_every_branch_is_covered_by_the_random_rows():
 def test_nothing_judged_gives_blanks():
     scored = random_scored(50, 4).assign(judged=False)
     assert (would_change(scored, YEARS) == "").all()
+
+
+def test_text_columns_in_several_chunks_read_the_same():
+    """A frame put together with pd.concat holds its text in several Arrow chunks; the sentences must not change."""
+    scored = random_scored(1_000, 5)
+    halves = pd.concat([scored.iloc[:400], scored.iloc[400:]])
+    assert halves["verdict"].array._pa_array.num_chunks == 2  # the case this test is about
+    assert would_change(halves, YEARS).tolist() == would_change(scored, YEARS).tolist()
