@@ -40,12 +40,13 @@ def clean(text: object) -> str:
     return _CONTROL.sub("", str(text))
 
 
-def clean_series(values: pd.Series) -> pd.Series:
+def clean_series(values: pd.Series, text: pd.Series | None = None) -> pd.Series:
     """clean() over a column of text; missing values stay missing; a column with nothing to clean comes back
-    as it is (found by Arrow over the whole column: a regex per cell cost seconds on a million rows)."""
+    as it is (found by Arrow over the whole column: a regex per cell cost seconds on a million rows). `text`
+    is the column as text when the caller has it already."""
     if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return values
-    text = values.astype("str")
+    text = values.astype("str") if text is None else text
     arr = pa.array(text, type=pa.large_string(), from_pandas=True)
     if not arrow_has_controls(arr) or not pc.any(pc.match_substring_regex(arr, CONTROL_RE2)).as_py():
         return values
