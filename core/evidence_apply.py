@@ -141,28 +141,36 @@ def overrule(projects: pd.DataFrame, domain_claimed: np.ndarray, domain_proven: 
     evaluation that cannot tell yet leaves the exception claimed whatever the columns say. A latency
     measurement only settles a latency claim (a target at or under the scale threshold)."""
     n = len(projects)
-    none = np.zeros(n, dtype=bool)
+    proven, refuted, claimed = (OUTCOME_CODES[o] for o in ("proven", "refuted", "claimed"))
     dom = _codes(projects, "evidence_domain", n)
     lat = _codes(projects, "evidence_latency", n)
-    evaluated = dom != ""
-    measured = lat != ""
+    evaluated = dom != 0
+    measured = lat != 0
     return Overruled(
-        domain_claimed=np.where(evaluated, dom != "refuted", domain_claimed),
-        domain_proven=np.where(evaluated, dom == "proven", domain_proven),
-        domain_refuted=dom == "refuted",
-        domain_open=dom == "claimed",
+        domain_claimed=np.where(evaluated, dom != refuted, domain_claimed),
+        domain_proven=np.where(evaluated, dom == proven, domain_proven),
+        domain_refuted=dom == refuted,
+        domain_open=dom == claimed,
         evaluated=evaluated,
-        latency_proven=np.where(measured & latency_claimed, lat == "proven", latency_proven),
-        latency_refuted=np.where(measured & latency_claimed, lat == "refuted", latency_refuted),
-        latency_open=latency_claimed & (lat == "claimed"),
-        latency_measured=measured if n else none,
+        latency_proven=np.where(measured & latency_claimed, lat == proven, latency_proven),
+        latency_refuted=np.where(measured & latency_claimed, lat == refuted, latency_refuted),
+        latency_open=latency_claimed & (lat == claimed),
+        latency_measured=measured,
     )
 
 
+# An outcome as a small number (0: no evidence of that kind), so the comparisons above are array arithmetic
+# rather than text compared cell by cell (9 ms a 100,000 rows with no evidence at all).
+OUTCOME_CODES = {"proven": 1, "refuted": 2, "claimed": 3}
+
+
 def _codes(projects: pd.DataFrame, column: str, n: int) -> np.ndarray:
-    if column not in projects.columns:
-        return np.full(n, "", dtype=object)
-    return projects[column].fillna("").astype(str).to_numpy(dtype=object)
+    codes = np.zeros(n, dtype=np.int8)
+    if column in projects.columns:
+        values = projects[column]
+        for outcome, code in OUTCOME_CODES.items():
+            codes[values.eq(outcome).to_numpy(dtype=bool, na_value=False)] = code
+    return codes
 
 
 def as_key(records: Iterable[Attached]) -> tuple:
