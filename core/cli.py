@@ -8,12 +8,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from core import board_cli, config, db_cli, evidence_cli, export, portfolio, review_cli
 from core.loader import RoadmapError, load_roadmap
 from core.text import clean_output, for_terminal
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = ("csv", "json", "xlsx", "md")
 EXIT_OK, EXIT_STRICT, EXIT_UNUSABLE = 0, 1, 2
@@ -137,9 +141,9 @@ def run(argv: list[str]) -> int:
         came_back = review_cli.came_back(args.db, args.portfolio, Path(args.roadmap), scored, UsageError,
                                          args.workspace)
         table[comeback_column] = [came_back.get(pid, "") for pid in table["project_id"]]
-    payload: str | bytes
+    payload: str | bytes | pa.Buffer
     if fmt == "csv":
-        payload = export.csv_bytes(table)
+        payload = export.csv_buffer(table) if args.out else export.csv_bytes(table)
     elif fmt == "json":
         payload = export.to_json(table)
     elif fmt == "md":
@@ -157,7 +161,7 @@ def run(argv: list[str]) -> int:
     return EXIT_STRICT if args.strict and len(report.rejected) else EXIT_OK
 
 
-def _write(payload: str | bytes, path: str | None) -> None:
+def _write(payload: str | bytes | pa.Buffer, path: str | None) -> None:
     if path is None:
         # A terminal runs what it is sent: no control character (ESC, CSI) from a cell, a note or a name
         # reaches it, whatever the format (JSON escapes C0 controls but keeps DEL and C1 as they are).

@@ -133,15 +133,21 @@ def to_csv(table: pd.DataFrame) -> str:
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """The CSV of `to_csv` as UTF-8 bytes, for writing to a file without decoding and encoding it again."""
+    return csv_buffer(table).to_pybytes()
+
+
+def csv_buffer(table: pd.DataFrame) -> pa.Buffer:
+    """The same CSV in Arrow's memory, for a file write that takes any buffer (the command line): copying
+    35 MB into a Python bytes object cost 16 ms of a 100,000-row run."""
     import pyarrow.csv as pacsv
 
-    # pyarrow's writer is several times faster than DataFrame.to_csv on 100,000 rows; mixed object
-    # columns (numbers and words such as "never") are written as their text.
+    # pyarrow's writer is several times faster than DataFrame.to_csv on 100,000 rows, and faster into its own
+    # stream than into a BytesIO; mixed object columns (numbers and words such as "never") are written as text.
     safe = neutralize(table, as_text=True)
-    buf = io.BytesIO()
-    pacsv.write_csv(pa.Table.from_pandas(safe, preserve_index=False), buf,
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(pa.Table.from_pandas(safe, preserve_index=False), out,
                     write_options=pacsv.WriteOptions(quoting_style="needed"))
-    return buf.getvalue()
+    return out.getvalue()
 
 
 def to_json(table: pd.DataFrame) -> str:
