@@ -223,7 +223,10 @@ _legacy = Table(
 # Append-only tables and the key that names a row. SQLite has no privileges, so its triggers are the only guard:
 # UPDATE and DELETE, and an INSERT on a key already there, since INSERT OR REPLACE / REPLACE INTO deletes the
 # row it collides with without firing the DELETE trigger (recursive_triggers is off) and writes a forged one.
-_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias", "evidence": "id", "review_events": "id"}
+# A meeting's decisions (the savings as they stood when taken, the action's owner and date) are a record too; on
+# PostgreSQL the app's role may only read and add them (core.roles).
+_APPEND_ONLY = {"decision_history": "id", "portfolio_aliases": "alias", "evidence": "id", "review_events": "id",
+                "meeting_decisions": "id"}
 SQLITE_TRIGGERS = {
     f"{table}_no_{word}": (
         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{word} BEFORE {op} ON {table} "

@@ -160,3 +160,30 @@ def test_a_meetings_minutes_list_who_met_and_every_decision_escaped(tmp_path):
     # The decisions as CSV: money in whole dollars as every export writes it, a part nobody priced left blank.
     rows = export.to_csv(meetings.minutes_table(meetings.taken(store, meeting.id))).splitlines()
     assert ',"kill","Dana Reyes","<b>now</b>",793000,,,,,"Sam Lee","2027-01-15",' in rows[1], rows[1]
+
+
+@pytest.mark.parametrize("statement", ["UPDATE meeting_decisions SET savings_usd = 1",
+                                       "DELETE FROM meeting_decisions",
+                                       "REPLACE INTO meeting_decisions (id, meeting_id, history_id, project_id, decision, "
+                                       "action_owner, recorded_at) SELECT id, meeting_id, history_id, project_id, "
+                                       "'keep', '', recorded_at FROM meeting_decisions"])
+def test_sqlite_refuses_to_rewrite_what_a_meeting_took(tmp_path, statement):
+    """The savings as taken and the actions are the minutes' record: SQLite has no roles, so triggers guard them
+    (a store written before the guard gains it when opened)."""
+    db = tmp_path / "guard.db"
+    store = Store(f"sqlite:///{db}")
+    review_id, meeting = _meeting(store)
+    meetings.record(store, meeting, Decision("acme", "ACM-002", "Support reply drafter", "kill", "Dana Reyes", "", None,
+                                             review_id), {"projected_savings_usd": 793_000.0})
+    store.engine.dispose()
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:  # as a store from before the guard
+        conn.execute(text("DROP TRIGGER meeting_decisions_no_update"))
+        conn.execute(text("DROP TRIGGER meeting_decisions_no_delete"))
+        conn.execute(text("DROP TRIGGER meeting_decisions_no_replace"))
+    engine.dispose()
+    again = Store(f"sqlite:///{db}")
+    with pytest.raises(Exception, match="append-only"), again.engine.begin() as conn:
+        conn.execute(text(statement))
+    taken = meetings.taken(again, meeting.id)
+    assert list(taken["decision"]) == ["kill"] and taken["savings_usd"].iloc[0] == 793_000.0
