@@ -122,7 +122,7 @@ def test_a_whole_meeting_decides_and_advances_survives_a_refresh_and_writes_minu
     assert (first["note"], first["action_owner"], first["reviewer"]) == (
         "Use the FM API with retrieval", "Sam Lee", "Dana Reyes")
     assert first["savings_usd"] == pytest.approx(savings[0])
-    # What leaves the meeting is what the CLI's `minutes --meeting` and `slides --meeting` make (core.board_cli).
+    # What leaves the meeting is built from its board pack, as the CLI's `minutes --meeting` (core.board_cli).
     labels_ = [b.proto.label for b in again.get("download_button")]
     assert labels_ == ["Minutes (Markdown)", "Minutes (HTML, printable)", "Decisions (CSV)"]
     assert not again.warning

@@ -249,8 +249,8 @@ def ended_pack(meeting: Meeting) -> object:
 
 
 def ended_downloads(meeting: Meeting, taken: pd.DataFrame) -> None:
-    """What leaves an ended meeting: the minutes (Markdown, printable HTML) and the slides, built as the CLI's
-    `minutes --meeting` and `slides --meeting` build them, and the decisions as CSV."""
+    """What leaves an ended meeting: the minutes (Markdown, printable HTML) as the CLI's `minutes --meeting` writes
+    them and the slides, both from the meeting's board pack, and the decisions as CSV."""
     from core import export, minutes_doc
 
     pack = ended_pack(meeting)
