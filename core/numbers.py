@@ -55,6 +55,24 @@ def money(value: Any, missing: str = BLANK) -> str:
 def money_many(values: Any, missing: str = BLANK) -> list[str]:
     """`money` for a whole column: each distinct displayed figure is formatted once (a 100,000-row roadmap has
     a few thousand), so a column costs a few array passes instead of a Python call per row."""
+    texts, inverse, blank = _money_distinct(values)
+    out = texts[inverse]
+    out[blank] = missing
+    return out.tolist()
+
+
+def money_arrow(values: Any, missing: str = BLANK) -> Any:
+    """`money_many` as an Arrow text array, taken from the distinct texts without a Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts, inverse, blank = _money_distinct(values)
+    out = pc.take(pa.array(texts.tolist(), type=pa.large_string()), pa.array(inverse))
+    return pc.if_else(pa.array(blank), pa.scalar(missing, pa.large_string()), out) if blank.any() else out
+
+
+def _money_distinct(values: Any) -> tuple[Any, Any, Any]:
+    """The distinct money texts of a column, each row's index into them, and where a row is blank."""
     import numpy as np
 
     v = np.asarray(values, dtype="float64")
@@ -68,9 +86,7 @@ def money_many(values: Any, missing: str = BLANK) -> list[str]:
     # One float key per displayed text; exact while the rounded figure stays under 2^53 / 8 (about 10^15).
     key = scaled * 8.0 + unit * 2.0 + ((v < 0) & (scaled > 0))
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    texts = np.array([money(v[i]) for i in first], dtype=object)[inverse.ravel()]
-    texts[blank] = missing
-    return texts.tolist()
+    return np.array([money(v[i]) for i in first], dtype=object), inverse.ravel(), blank
 
 
 def percent(fraction: Any, missing: str = BLANK) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.numbers import counted, money_many
+from core.numbers import counted, money_arrow
 
 _STR = pa.large_string()
 PROOF = "a proven domain gap (a rigorous evaluation and a measured FM + RAG baseline)"
@@ -112,7 +112,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     if len(idx):
         m = len(idx)
         worthy = priced[idx] & (savings[idx] > 0)
-        worth = _pick(worthy, _join(_text(" worth at least ", m), _text(money_many(per_year[idx]), m), _text(" a year", m)),
+        worth = _pick(worthy, _join(_text(" worth at least ", m), money_arrow(per_year[idx]), _text(" a year", m)),
                       _text("", m))
         worth = _pick(~priced[idx], _text(" worth more than the custom path's extra cost", m), worth)
         pieces.append((idx, _join(pays(idx, True), _text("; ", m), _text(PROOF, m), worth,
@@ -121,9 +121,9 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     if len(idx):
         m = len(idx)
         pieces.append((idx, _join(
-            _text("Keep only if the gap were worth ", m), _text(money_many(need[idx]), m), _text(" a year, ", m),
-            _text(money_many(missing[idx]), m), _text(" a year more than stated (", m),
-            _text(money_many(missing[idx] * pv[idx]), m), _text(f" short over {counted(years, 'year')}); or ", m),
+            _text("Keep only if the gap were worth ", m), money_arrow(need[idx]), _text(" a year, ", m),
+            money_arrow(missing[idx]), _text(" a year more than stated (", m),
+            money_arrow(missing[idx] * pv[idx]), _text(f" short over {counted(years, 'year')}); or ", m),
             pays(idx, False), _text(".", m))))
 
     # prove: the first missing proof, and what the money says meanwhile
@@ -151,7 +151,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
                                                       _text(")", m)), blank)
         falling = _join(_text("volume falling below ", m), pc.fill_null(_calls(be[idx]), ""), _text(" calls a day", m),
                         today)
-        value = _join(_text("the gap's value falling below ", m), _text(money_many(need[idx]), m), _text(" a year", m))
+        value = _join(_text("the gap's value falling below ", m), money_arrow(need[idx]), _text(" a year", m))
         sep = _text(", or ", m)
         ends = _join(_pick(drop, falling, blank), _pick(drop & (base | value_end), sep, blank),
                      _pick(base, _text("a new base model closing the gap in the evaluation", m), blank),

@@ -125,3 +125,15 @@ def test_one_money_style_per_column():
     assert numbers.money_scale([2_697_584, 500_000])[:2] == (1e6, "$%.1fM")
     # A card's $2.7M and the table's row agree.
     assert numbers.money_column([2_697_584, 500_000])[0] == numbers.money(2_697_584)
+
+
+def test_money_arrow_reads_as_money_many():
+    import numpy as np
+
+    from core.numbers import money_arrow, money_many
+
+    rng = np.random.default_rng(9)
+    values = np.concatenate([rng.normal(0, 1, 2_000) * 10 ** rng.uniform(0, 10, 2_000), [np.nan, -0.4, 999_999.5]])
+    assert money_arrow(values).to_pylist() == money_many(values)
+    assert money_arrow(values, missing="unknown").to_pylist()[-3] == "unknown"
+    assert money_arrow(np.array([])).to_pylist() == []
