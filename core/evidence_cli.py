@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from core.evidence_apply import Attached
 
 LIST_FORMATS = ("csv", "json", "md")
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `evidence add` and `evidence list` on the main parser."""
     p = sub.add_parser("evidence", help="attach evidence to a project, or list it",
