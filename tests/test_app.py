@@ -42,7 +42,6 @@ def _metric(at: AppTest, label_part: str) -> str:
     return matches[0]
 
 
-
 def _frame(at: AppTest, column: str):
     """The first table on the page with this column (AppTest does not keep display elements' keys)."""
     for df in at.dataframe:

@@ -16,7 +16,6 @@ TIMEOUT = 90
 REVIEW = "pages/2_Project_review.py"
 
 
-
 def _review(project: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params["project"] = project
@@ -25,7 +24,6 @@ def _review(project: str) -> AppTest:
     at.switch_page(REVIEW).run()
     assert not at.exception
     return at
-
 
 
 def _header(at: AppTest) -> str:

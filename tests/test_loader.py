@@ -579,8 +579,6 @@ def test_utf16_cjk_text_without_a_bom_is_read_not_called_binary(encoding):
     assert roadmap.report.encoding == encoding
 
 
-
-
 def test_merged_cells_give_every_row_the_value_with_a_notice():
     data = xlsx_bytes([["project", "approach", "team"], ["A", "fine-tune", "Risk"], ["B", "fine-tune", None]],
                      extra=lambda ws: ws.merge_cells("C2:C3"))

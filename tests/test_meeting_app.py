@@ -20,8 +20,6 @@ MEETING = "pages/7_Meeting.py"
 Q3, Q4 = ROOT / "sample_portfolios" / "acme_2026_Q3.csv", ROOT / "sample_portfolios" / "acme_2026_Q4.csv"
 
 
-
-
 def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 

@@ -19,7 +19,6 @@ TIMEOUT = 90
 REVIEW = "pages/2_Project_review.py"
 
 
-
 def _home(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for k, v in params.items():
@@ -29,7 +28,6 @@ def _home(**params: str) -> AppTest:
 
 def _metric(at: AppTest, label_part: str) -> str:
     return next(m.value for m in at.metric if label_part in m.label)
-
 
 
 def _by_verdict(sample: str = "bank.csv") -> dict[str, str]:

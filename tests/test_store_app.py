@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90
 
 
-
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at.file_uploader(key="upload_roadmap").set_value((name, data, "text/csv")).run()
 

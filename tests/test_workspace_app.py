@@ -16,8 +16,6 @@ TIMEOUT = 90
 ACME_Q3, ACME_Q4 = (ROOT / "sample_portfolios" / f"acme_2026_{q}.csv" for q in ("Q3", "Q4"))
 
 
-
-
 def _app(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for k, v in params.items():
@@ -67,3 +65,32 @@ def test_signed_in_home_decisions_and_compare_show_only_the_workspace(db, monkey
     # Another workspace's review link is no review here.
     other = _app(review=theirs.id)
     assert any("No saved review matches this link" in shown(w.value) for w in other.warning)
+
+
+def test_signed_in_evidence_came_back_and_the_meeting_read_only_their_workspace(db, monkeypatch):
+    """Evidence, the came-back warnings and the meeting's earlier decisions come from the workspace on screen:
+    another workspace's evidence on a portfolio of the same name never changes a verdict here."""
+    from core import evidence
+
+    monkeypatch.setenv("AIRR_WORKSPACES", "acme=acme.com; globex=globex.com")
+    monkeypatch.setattr(ui.workspace, "login_configured", lambda: True)
+    monkeypatch.setattr(ui.workspace, "current_user", lambda: ("Dana", "dana@acme.com"))
+    acme, globex = Store(db, "acme"), Store(db, "globex")
+    refuting = evidence.evaluation((ROOT / "sample_portfolios" / "evidence" / "bank_BNK-026_eval.csv").read_bytes(),
+                                   0.05)
+    earlier = acme.create_review("acme", "acme_2026_Q3.csv", ACME_Q3.read_bytes(), who="dana@acme.com")
+    acme.append(Decision("acme", "ACM-002", "Support reply drafter", "kill", "Dana", "ours", review_id=earlier.id))
+    now = acme.create_review("acme", "acme_2026_Q4.csv", ACME_Q4.read_bytes(), who="dana@acme.com")
+    acme.add_evidence("acme", "ACM-005", "Customs document reader", refuting, "Dana")  # keep -> kill, here only
+    proving = evidence.evaluation((ROOT / "sample_portfolios" / "evidence" / "bank_BNK-007_eval.csv").read_bytes(),
+                                  0.05)
+    globex.add_evidence("acme", "ACM-001", "Contract clause extractor", proving, "Lee")  # would lift its kill here
+    at = _app(review=now.id)
+    assert not at.exception
+    at.switch_page("pages/3_Kill_list.py").run()
+    assert not at.exception
+    cards = " ".join(shown(m.value) for m in at.markdown)
+    assert "Customs document reader" in cards  # the workspace's own refuting evaluation put it on the kill list
+    assert "Came back: killed on" in cards and "by Dana" in cards  # against the workspace's earlier review
+    clause = [shown(m.value) for m in at.markdown if "Contract clause extractor" in shown(m.value)]
+    assert clause and "Kill" in clause[0] and "proven by an evaluation" not in cards  # globex's evidence stays there

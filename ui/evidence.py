@@ -17,7 +17,7 @@ from ui.auth import current_user
 from ui.format import safe
 from ui.logs import log
 from ui.reviews import ensure_review
-from ui.storage import portfolio_of_screen, store, store_for
+from ui.storage import portfolio_of_screen, store, store_for, workspace_now
 
 # As for decisions: every rerun reads the evidence, so a copy is shared for a few seconds (a colleague's shows
 # within EVIDENCE_TTL_S) and this session's own attachments clear it at once.
@@ -27,9 +27,10 @@ TABS = {"eval": "Evaluation", "latency": "Latency", "volume": "Volume", "spend":
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _evidence_of(url: str, portfolio: str, window: int) -> tuple:
-    """A portfolio's evidence as a hashable tuple (core.evidence_apply.as_key); `window` only ages the entry."""
-    return as_key(store_for(url).evidence(portfolio))
+def _evidence_of(url: str, workspace: str, portfolio: str, window: int) -> tuple:
+    """A portfolio's evidence in a workspace as a hashable tuple (core.evidence_apply.as_key); `window` only ages
+    the entry."""
+    return as_key(store_for(url).in_workspace(workspace).evidence(portfolio))
 
 
 def evidence_changed() -> None:
@@ -42,7 +43,8 @@ def current_evidence() -> tuple[tuple, str | None]:
     if st.session_state.get("review_id") is None and not _store_exists():
         return (), None
     try:
-        key = _evidence_of(database_url(), portfolio_of_screen(), int(time.monotonic() // EVIDENCE_TTL_S))
+        key = _evidence_of(database_url(), workspace_now(), portfolio_of_screen(),
+                           int(time.monotonic() // EVIDENCE_TTL_S))
     except StoreError as exc:
         log.warning("evidence unavailable: %s", exc)
         return (), f"Evidence cannot be used right now: {exc}"

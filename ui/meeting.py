@@ -22,7 +22,7 @@ from ui.identity import name as reviewer_name
 from ui.logs import log
 from ui.reviews import ensure_review, open_review
 from ui.scoring import assumptions_for, scored_for
-from ui.storage import decisions_changed, portfolio_of_screen, store, store_for
+from ui.storage import decisions_changed, portfolio_of_screen, store, store_for, workspace_now
 
 PARTS = (("savings_people_usd", "people"), ("savings_serving_usd", "serving and compute"),
          ("savings_api_usd", "API"), ("savings_other_usd", "other"))
@@ -97,9 +97,9 @@ def _card(row: pd.Series, cfg: config.Assumptions) -> Card:
 
 # Shared and read-only for the same reason; keyed by a time window, so a colleague's decision shows within it.
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _earlier_of(url: str, portfolio_: str, window: int) -> Mapping[str, tuple[str, str, str, str]]:
-    """Project id -> (decision, reviewer, note, YYYY-MM-DD) of each project's current decision."""
-    current = store_for(url).current(portfolio_)
+def _earlier_of(url: str, workspace: str, portfolio_: str, window: int) -> Mapping[str, tuple[str, str, str, str]]:
+    """Project id -> (decision, reviewer, note, YYYY-MM-DD) of each project's current decision in the workspace."""
+    current = store_for(url).in_workspace(workspace).current(portfolio_)
     return MappingProxyType({str(pid): (r.decision, r.reviewer, r.note, str(r.recorded_at)[:10])
                              for pid, r in current.iterrows()})
 
@@ -107,7 +107,8 @@ def _earlier_of(url: str, portfolio_: str, window: int) -> Mapping[str, tuple[st
 def earlier_decisions() -> Mapping[str, tuple[str, str, str, str]]:
     """The portfolio's current decisions with their dates; a project the meeting decided shows that instead."""
     try:
-        return _earlier_of(database_url(), portfolio_of_screen(), int(time.monotonic() // EARLIER_TTL_S))
+        return _earlier_of(database_url(), workspace_now(), portfolio_of_screen(),
+                           int(time.monotonic() // EARLIER_TTL_S))
     except StoreError as exc:
         log.warning("earlier decisions unavailable: %s", exc)
         return {}

@@ -13,7 +13,7 @@ from core.loader import RoadmapError, load_roadmap
 from core.store import Review, Store, StoreError, database_url
 from ui.logs import log
 from ui.scoring import scored_for
-from ui.storage import decisions_changed, store, store_for, store_in_use
+from ui.storage import decisions_changed, store, store_for, store_in_use, workspace_now
 
 # Earlier reviews and their decisions change rarely while a review is on screen (this review's own decisions do
 # not count), so the warnings are worked out at most once a minute per review, not on every rerun.
@@ -21,11 +21,12 @@ CAME_BACK_TTL_S = 60.0
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _came_back_of(url: str, review_id: str, window: int, key: str, name: str, mapping: tuple, overrides: tuple,
-                  tasks: tuple, evidence: tuple, _data: bytes) -> tuple[tuple[str, str], ...]:
-    """(project id, sentence) pairs for a review scored with the screen's inputs; `key` (the file's hash) stands
-    for the file in the cache key, so the file's bytes are not hashed on every rerun."""
-    s = store_for(url)
+def _came_back_of(url: str, workspace: str, review_id: str, window: int, key: str, name: str, mapping: tuple,
+                  overrides: tuple, tasks: tuple, evidence: tuple, _data: bytes) -> tuple[tuple[str, str], ...]:
+    """(project id, sentence) pairs for a review scored with the screen's inputs, against the earlier reviews and
+    decisions of its workspace; `key` (the file's hash) stands for the file in the cache key, so the file's bytes
+    are not hashed on every rerun."""
+    s = store_for(url).in_workspace(workspace)
     review = s.review(review_id)
     scored = scored_for(_data, name, mapping, overrides, tasks, evidence)[1]
     if review is None or scored is None:
@@ -40,7 +41,7 @@ def came_back(inputs: tuple) -> dict[str, str]:
         return {}
     data, name, mapping, overrides, tasks, evidence = inputs
     try:
-        pairs = _came_back_of(database_url(), ss.review_id, int(time.monotonic() // CAME_BACK_TTL_S),
+        pairs = _came_back_of(database_url(), workspace_now(), ss.review_id, int(time.monotonic() // CAME_BACK_TTL_S),
                               ss.source.get("key") or hashlib.sha1(data).hexdigest()[:12],
                               name, mapping, overrides, tasks, evidence, data)
     except StoreError as exc:
