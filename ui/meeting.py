@@ -239,9 +239,11 @@ def ended_pack(meeting: Meeting) -> object:
     kept = ss.get("meeting_pack")
     if kept is not None and kept[0] == stamp:
         return kept[1]
+    from core.loader import RoadmapError
+
     try:
         pack: object = board_cli.meeting_pack(store(), meeting.id, _Unreadable)
-    except _Unreadable as exc:
+    except (_Unreadable, RoadmapError) as exc:  # the saved file no longer reads under today's limits, say
         pack = f"The minutes and slides cannot be made: {str(exc).rstrip('.')}."
     except StoreError as exc:
         return f"The minutes and slides cannot be made now: {exc}"  # not kept: the store may come back
