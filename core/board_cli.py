@@ -146,11 +146,12 @@ def review_pack(store: Store, review: Review, usage_error: type[Exception], toda
         raise usage_error(f"review {review.id}'s saved assumptions no longer fit this version of the app: "
                           f"{str(exc).rstrip('.')}") from None
     projects = set_on_review(roadmap.projects, {pid: t["task"] for pid, t in review.tasks.items()})
-    projects = apply_evidence(projects, evidence_then(store, review.portfolio, meeting))
+    evidence = evidence_then(store, review.portfolio, meeting)
+    projects = apply_evidence(projects, evidence)
     scored = portfolio.score(projects, cfg)
     from core import comeback
 
-    back = comeback.for_review(store, review, scored)
+    back = comeback.for_review(store, review, scored, evidence)
     scored["came_back"] = [back.get(pid, "") for pid in scored["project_id"]]
     if meeting is not None:
         day = meeting.started_at.date()

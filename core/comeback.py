@@ -81,10 +81,13 @@ def same_file_reviews(store: Store, portfolio: str, file_sha1: str) -> list[str]
     return [r.id for r in store.recent_reviews(limit=200, portfolio=portfolio) if r.file_sha1 == file_sha1]
 
 
-def score_review(review: Review) -> pd.DataFrame | None:
-    """A saved review's roadmap scored with its own mapping, assumptions and tasks; None when it cannot be read
-    (its file or its stored state no longer fits this version: the warning is then left out, not the page)."""
+def score_review(review: Review, evidence: Iterable = ()) -> pd.DataFrame | None:
+    """A saved review's roadmap scored with its own mapping, assumptions and tasks, and with `evidence` (the
+    portfolio's, as the review it is set against is scored: a verdict must not seem to change, or a kill go unseen,
+    only because one side was judged without the evidence); None when it cannot be read (its file or its stored
+    state no longer fits this version: the warning is then left out, not the page)."""
     from core import config, portfolio, task
+    from core.evidence_apply import apply as apply_evidence
     from core.loader import RoadmapError, load_roadmap
 
     if review.data is None:
@@ -95,13 +98,16 @@ def score_review(review: Review) -> pd.DataFrame | None:
     except (RoadmapError, config.ConfigError, TypeError):
         return None
     tasks = {pid: t["task"] for pid, t in review.tasks.items() if t["task"] in task.specs()}
-    return portfolio.score(task.set_on_review(roadmap.projects, tasks), cfg)
+    return portfolio.score(apply_evidence(task.set_on_review(roadmap.projects, tasks), evidence), cfg)
 
 
-def for_review(store: Store, review: Review, now: pd.DataFrame) -> dict[str, str]:
-    """The came-back sentences of a saved review's scored roadmap, against the review before it."""
+def for_review(store: Store, review: Review, now: pd.DataFrame, evidence: Iterable | None = None) -> dict[str, str]:
+    """The came-back sentences of a saved review's scored roadmap, against the review before it, both judged with
+    the portfolio's stored evidence (`evidence` when the caller has it, e.g. a meeting's as it stood at its end)."""
     before = earlier_review(store, review.portfolio, review)
-    scored = score_review(before) if before is not None else None
+    if before is not None and evidence is None:
+        evidence = store.evidence(review.portfolio)
+    scored = score_review(before, evidence or ()) if before is not None else None
     if before is None or scored is None:
         return {}
     own = same_file_reviews(store, review.portfolio, review.file_sha1)

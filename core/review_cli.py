@@ -215,7 +215,7 @@ def came_back(url: str, portfolio: str, path: Path, scored: pd.DataFrame, usage_
     sha1 = hashlib.sha1(path.read_bytes()).hexdigest()
     try:
         before = comeback.earlier_review(store, portfolio, file_sha1=sha1)
-        earlier = comeback.score_review(before) if before is not None else None
+        earlier = comeback.score_review(before, store.evidence(portfolio)) if before is not None else None
         if before is None or earlier is None:
             return {}
         decisions = comeback.decided_before(store.history(portfolio), comeback.same_file_reviews(store, portfolio, sha1))

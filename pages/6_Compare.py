@@ -32,8 +32,9 @@ labels_of = {r.id: f"{r.file_name} · {r.updated_at:%Y-%m-%d %H:%M} UTC" for r i
 # characters are still removed.
 picked = st.selectbox("Earlier review", list(labels_of), format_func=lambda i: for_terminal(labels_of[i]),
                       key="compare_with")
+# Both sides judged with the portfolio's stored evidence, so a verdict changes here only when the roadmap did.
 before = ui.scored_review(picked, database_url(), ui.review_state(next(r for r in earlier if r.id == picked)),
-                          ui.workspace_now())
+                          ui.workspace_now(), p.inputs[5])
 if before is None:
     st.warning("That review's file can no longer be read; pick another.")
     st.stop()

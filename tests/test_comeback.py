@@ -124,3 +124,24 @@ def test_the_cli_fills_came_back_only_with_db_and_portfolio(tmp_path, capsys):
     assert rows["ACM-010"] == ""
     assert cli.main(["kill-list", str(Q4), "--db", db]) == 2  # one without the other is a usage error
     assert "go together" in capsys.readouterr().err
+
+
+def test_the_earlier_review_is_judged_with_the_portfolios_evidence_too(tmp_path):
+    """BNK-026's evaluation refutes its domain gap (prove first -> kill). Judged with it on this review and
+    without it on the earlier one, a kill nobody decided would go unseen; both sides now use it."""
+    from conftest import SAMPLES
+
+    from core import config, evidence, portfolio
+    from core.evidence_apply import apply
+
+    store = Store(f"sqlite:///{tmp_path / 'ev.db'}")
+    bank = (SAMPLES / "bank.csv").read_bytes()
+    earlier = store.create_review("bank", "bank_2026-Q3.csv", bank)
+    later = store.create_review("bank", "bank_2026-Q4.csv", bank + b"\n")
+    refuting = evidence.evaluation((SAMPLES / "evidence" / "bank_BNK-026_eval.csv").read_bytes(), 0.05)
+    store.add_evidence("bank", "BNK-026", "Arabic trade-finance extractor", refuting, "Dana", review_id=earlier.id)
+    now = portfolio.score(apply(load_roadmap(bank + b"\n").projects, store.evidence("bank")), config.defaults())
+    assert now.set_index("project_id").loc["BNK-026", "verdict"] == "kill"
+    found = comeback.for_review(store, store.review(later.id), now)
+    assert found["BNK-026"].startswith("Came back: on the kill list of bank_2026-Q3.csv")
+    assert "BNK-026" not in comeback.for_review(store, store.review(later.id), now, evidence=[])  # as before

@@ -94,3 +94,22 @@ def test_signed_in_evidence_came_back_and_the_meeting_read_only_their_workspace(
     assert "Came back: killed on" in cards and "by Dana" in cards  # against the workspace's earlier review
     clause = [shown(m.value) for m in at.markdown if "Contract clause extractor" in shown(m.value)]
     assert clause and "Kill" in clause[0] and "proven by an evaluation" not in cards  # globex's evidence stays there
+
+
+def test_compare_judges_the_earlier_review_with_the_same_evidence(db):
+    """Two reviews of the same roadmap and a refuting evaluation of BNK-026: no verdict changed between them, so
+    Compare must not show one (it did when only the review on screen was judged with the evidence)."""
+    from core import evidence
+
+    store = Store(db)
+    bank = (ROOT / "sample_portfolios" / "bank.csv").read_bytes()
+    earlier = store.create_review("bank", "bank_2026-Q3.csv", bank)
+    later = store.create_review("bank", "bank_2026-Q4.csv", bank + b"\n")
+    refuting = evidence.evaluation((ROOT / "sample_portfolios" / "evidence" / "bank_BNK-026_eval.csv").read_bytes(),
+                                   0.05)
+    store.add_evidence("bank", "BNK-026", "Arabic trade-finance extractor", refuting, "Dana", review_id=earlier.id)
+    at = _app(review=later.id)
+    at.switch_page("pages/6_Compare.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Verdict changes"] == "0", metrics

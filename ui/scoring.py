@@ -72,8 +72,10 @@ def error_for(data: bytes, name: str, mapping: tuple, overrides: tuple, tasks: t
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def scored_review(review_id: str, url: str, state: tuple, workspace: str = DEFAULT_WORKSPACE) -> pd.DataFrame | None:
-    """A saved review's roadmap scored with its own mapping, assumptions and tasks (None when it cannot be read).
+def scored_review(review_id: str, url: str, state: tuple, workspace: str = DEFAULT_WORKSPACE,
+                  evidence: tuple = ()) -> pd.DataFrame | None:
+    """A saved review's roadmap scored with its own mapping, assumptions and tasks, and with the portfolio's stored
+    evidence as the review on screen has it (None when it cannot be read).
 
     `state` (review_state) is part of the cache key only: a review whose state changed since is scored again."""
     review = store_for(url).in_workspace(workspace).review(review_id)
@@ -81,7 +83,7 @@ def scored_review(review_id: str, url: str, state: tuple, workspace: str = DEFAU
         return None
     overrides = tuple(sorted(review.overrides.items()))
     return scored_for(review.data, review.file_name, tuple(sorted(review.mapping.items())), overrides,
-                      task_key(review.tasks))[1]
+                      task_key(review.tasks), evidence)[1]
 
 
 def review_state(review: Review) -> tuple:
