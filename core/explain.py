@@ -97,7 +97,7 @@ def _split_scale(row: pd.Series) -> tuple[float, str, str]:
 
 
 def split_line(row: pd.Series) -> str:
-    """ "people $4.8M · serving and compute $0.2M · API -$0.6M · other -$0.04M", or "" when not priced."""
+    """ "people $4.84M · serving and compute $0.19M · API -$0.60M · other costs -$0.04M", or "" when not priced."""
     shown = split_figures(row)
     return "" if shown is None else " · ".join(f"{PART_WORDS[p]} {shown[p]}" for p in PART_WORDS)
 
