@@ -19,6 +19,7 @@ from core.evidence_apply import overrule
 from core.numbers import counted, money_many
 from core.pricing import TIERS, is_, tier_codes
 from core.task import as_text, default_task, ensure_tasks, specs
+from core.text import one_array
 from core.vocab import vocab
 
 VERDICTS = ("kill", "prove", "keep", "ok", "out_of_scope")
@@ -185,8 +186,7 @@ def judge(projects: pd.DataFrame, terms: pd.DataFrame, cfg: Assumptions) -> pd.D
                          zip(money_many(cols["value_needed_usd_per_year"][ask]), money_many(savings[ask]), strict=True)],
                         type=pa.large_string())
         # Put into the column with Arrow (a round trip through a Python list of 100,000 texts cost 8 ms).
-        whole = pa.array(evidence, type=pa.large_string(), from_pandas=True)
-        whole = whole.combine_chunks() if isinstance(whole, pa.ChunkedArray) else whole
+        whole = one_array(evidence)
         before = pc.fill_null(whole.take(pa.array(ask)), "")
         joined = pc.if_else(pc.equal(before, ""), asks,
                             pc.binary_join_element_wise(before, asks, pa.scalar("; ", pa.large_string())))

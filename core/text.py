@@ -74,6 +74,13 @@ def arrow_has_controls(arr: pa.Array | pa.ChunkedArray) -> bool:
     return False
 
 
+def one_array(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow large-string array: pandas may hold it in several chunks, which some Arrow
+    calls (concat_arrays, take on a sliced result) refuse or pay for again."""
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
 def _as_str(arrow_type: pa.DataType) -> object:
     return pd.StringDtype(storage="pyarrow", na_value=np.nan) if pa.types.is_large_string(arrow_type) else None
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.numbers import counted, money_arrow
+from core.text import one_array
 
 _STR = pa.large_string()
 PROOF = "a proven domain gap (a rigorous evaluation and a measured FM + RAG baseline)"
@@ -23,12 +24,6 @@ def _text(values: object, n: int) -> pa.Array:
     if isinstance(values, str):
         return pa.repeat(pa.scalar(values, _STR), n)
     return pa.array(values, type=_STR, from_pandas=True)
-
-
-def _column(values: pd.Series) -> pa.Array:
-    """A text column as one Arrow array (pandas may hand it over in chunks, which concat_arrays refuses)."""
-    arr = pa.array(values, type=_STR, from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _join(*parts: pa.Array) -> pa.Array:
@@ -73,7 +68,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     def flag(col: str) -> np.ndarray:
         return scored[col].to_numpy(dtype=bool)[rows]
 
-    verdict = _column(scored["verdict"].iloc[rows])
+    verdict = one_array(scored["verdict"].iloc[rows])
 
     def is_(word: str) -> np.ndarray:
         return pc.fill_null(pc.equal(verdict, word), False).to_numpy(zero_copy_only=False)
@@ -130,7 +125,7 @@ def would_change(scored: pd.DataFrame, years: int) -> pd.Series:
     idx = np.flatnonzero(is_("prove"))
     if len(idx):
         m = len(idx)
-        evidence = pc.fill_null(_column(scored["evidence_needed"].iloc[rows[idx]]), "")
+        evidence = pc.fill_null(one_array(scored["evidence_needed"].iloc[rows[idx]]), "")
         first = pc.utf8_rtrim(pc.list_element(pc.split_pattern(evidence, "; ", max_splits=1), 0), characters=".")
         more = _pick(pc.match_substring(evidence, "; ").to_numpy(zero_copy_only=False),
                      _text(" (and the rest of the evidence needed)", m), _text("", m))

@@ -208,7 +208,7 @@ if row["judged"]:
     ], columns=["path", "term", "usd"])
     # A Markdown table rather than a grid: it wraps on a phone, so the amounts are never cut off.
     # One money style for the whole column ($4.50M, $0.05M), not $4.5M beside $52,560 and $282K.
-    amounts = [a.replace("$", "\\$") for a in money_column(breakdown["usd"])]
+    amounts = [ui.md_text(a) for a in money_column(breakdown["usd"])]
     c2.markdown("| Path | Term | Amount |\n|---|---|--:|\n" + "\n".join(
         f"| {path} | {term} | {amount} |" for (path, term, _), amount in zip(breakdown.itertuples(index=False),
                                                                            amounts, strict=True)))

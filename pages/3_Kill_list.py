@@ -33,8 +33,8 @@ if came_back:
              "and row says when and by whom.")
 
 figures = money_column([summary.kill_list_savings_usd, *summary.kill_list_parts_usd])[1:]  # one money style
-parts = " · ".join(f"{name} {shown}".replace("$", "\\$") for name, shown in
-                   zip(("people", "serving and compute", "API", "other"), figures, strict=True))
+parts = ui.md_text(" · ".join(f"{name} {shown}" for name, shown in
+                              zip(("people", "serving and compute", "API", "other"), figures, strict=True)))
 st.caption(f"Of the projected savings: {parts}. Money in today's dollars at {ui.md_text(f'{p.cfg.discount_rate:.0%}')} "
            "a year." + (f" {counted(summary.kill_list_unpriced, 'project')} on the list "
                         f"{'needs' if summary.kill_list_unpriced == 1 else 'need'} a daily volume and "

@@ -10,7 +10,7 @@ from core import explain, labels, portfolio
 from core.config import Assumptions
 from core.numbers import count, counted, money, percent
 from core.serving import gpu_hour_usd, market_bands
-from ui.format import safe
+from ui.format import md_text, safe
 
 PARTS = ("people", "serving", "api", "other")
 PART_NAMES = {"people": "People", "serving": "Serving and compute", "api": "API", "other": "Other"}
@@ -57,7 +57,7 @@ def details(row: pd.Series, cfg: Assumptions) -> None:
     st.caption(f"Money in today's dollars: every yearly cost discounted at {percent(cfg.discount_rate)} a year "
                "(discount rate, on Assumptions).")
     if not pd.isna(row["projected_savings_usd"]):
-        shown = {k: v.replace("$", "\\$") for k, v in explain.split_figures(row).items()}  # one money style
+        shown = {k: md_text(v) for k, v in explain.split_figures(row).items()}  # one money style
         lines = ["| Part of the saving | Amount |", "|---|--:|"]
         lines += [f"| {PART_NAMES[p]} | {shown[p]} |" for p in PARTS]
         lines.append(f"| **{labels.field('projected_savings_usd')}** | **{shown['total']}** |")
@@ -106,8 +106,7 @@ def card_lines(row: pd.Series) -> list[str]:
     else:
         phrase = explain.largest_part_phrase(row)
         if phrase:
-            # Money inside Markdown: every dollar sign escaped, or two amounts in one line open a LaTeX formula.
-            lines.append(f"{phrase[0].upper()}{phrase[1:]} ({explain.split_line(row)}).".replace("$", "\\$"))
+            lines.append(md_text(f"{phrase[0].upper()}{phrase[1:]} ({explain.split_line(row)})."))
     if isinstance(row.get("would_change"), str) and row["would_change"]:
         lines.append(f"**{labels.field('would_change')}:** {safe(row['would_change'])}")
     return lines
